@@ -1,0 +1,20 @@
+import { Command, CommanderError } from 'commander';
+import { registerClusterCommands } from './commands/cluster.ts';
+import { registerUpDownCommands } from './commands/up.ts';
+
+const program = new Command()
+  .name('loom')
+  .description('Loom: YARN batch work and online services on one Kubernetes cluster')
+  .showHelpAfterError()
+  .option('--state-dir <dir>', 'local cluster state folder (env LOOM_STATE_DIR; default ~/.local/state/loom)');
+
+registerClusterCommands(program);
+registerUpDownCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  console.error(`loom: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}

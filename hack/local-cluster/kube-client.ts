@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { request } from 'node:https';
+import { promisify } from 'node:util';
+import {
+  ApiException,
+  CoreV1Api,
+  KubeConfig,
+  type V1Node,
+} from '@kubernetes/client-node';
+
+/** Narrow client for what the local cluster does to its own apiserver; wraps @kubernetes/client-node. */
+export class LocalKubeClient {
+  readonly core: CoreV1Api;
+
+  constructor(readonly kubeconfig: string) {
+    const kc = new KubeConfig();
+    kc.loadFromFile(kubeconfig);
+    this.core = kc.makeApiClient(CoreV1Api);
+  }
+
+  /** Creates nodes with bounded concurrency; an existing node is left as it is. */
+  async createNodes(nodes: V1Node[], concurrency = 32): Promise<void> {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < nodes.length) {
+        const body = nodes[next++];
+        if (!body) continue;
+        try {
+          await this.core.createNode({ body });
+        } catch (err) {
+          if (!(err instanceof ApiException && err.code === 409)) throw err;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, nodes.length) }, worker));
+  }
+
+  async deleteNodes(names: string[], concurrency = 32): Promise<void> {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < names.length) {
+        const name = names[next++];
+        if (!name) continue;
+        try {
+          await this.core.deleteNode({ name });
+        } catch (err) {
+          if (!(err instanceof ApiException && err.code === 404)) throw err;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, names.length) }, worker));
+  }
+
+  async listNodes(labelSelector: string): Promise<V1Node[]> {
+    const list = await this.core.listNode({ labelSelector });
+    return list.items;
+  }
+}
+
+/** A node counts as ready when kwok reports Ready and the node lifecycle controller lifted the not-ready taint. */
+export function isNodeReady(node: V1Node): boolean {
+  const ready = node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+  const tainted = node.spec?.taints?.some((t) => t.key === 'node.kubernetes.io/not-ready') ?? false;
+  return ready && !tainted;
+}
+
+/** GET `path` on the apiserver with the admin token; resolves to the status code (0 when unreachable). */
+export function apiserverGet(port: number, path: string, token: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        headers: { authorization: `Bearer ${token}` },
+        rejectUnauthorized: false,
+        timeout: 2_000,
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(0));
+    req.end();
+  });
+}
+
+/**
+ * Applies the CRD manifests in `dir` with kubectl (server-side apply) and waits until they are Established.
+ * kubectl rather than client-node: the client's typed serializer silently drops `default` and
+ * `x-kubernetes-validations` from a CRD written with its JSON field names.
+ */
+export async function applyCrds(kubectl: string, kubeconfig: string, dir: string): Promise<void> {
+  const run = promisify(execFile);
+  await run(kubectl, ['--kubeconfig', kubeconfig, 'apply', '--server-side', '--force-conflicts', '-f', dir]);
+  await run(kubectl, ['--kubeconfig', kubeconfig, 'wait', '--for=condition=Established', '--timeout=60s', '-f', dir]);
+}

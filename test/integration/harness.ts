@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { CoreV1Api, CustomObjectsApi, KubeConfig, BatchV1Api, ApiException } from '@kubernetes/client-node';
+import { binaryPaths } from '../../hack/local-cluster/binaries.ts';
+import { readState, type ClusterState } from '../../hack/local-cluster/state.ts';
+
+const run = promisify(execFile);
+
+/**
+ * Integration tests run inside `hack/with-test-cluster.sh`, which starts one local cluster (real etcd,
+ * kube-apiserver, kube-controller-manager, kwok) and Redis for the whole run and exports where they are.
+ */
+export function clusterEnv(): { kubeconfig: string; redisUrl: string; stateDir: string; state: ClusterState } {
+  const kubeconfig = process.env.KUBECONFIG;
+  const redisUrl = process.env.REDIS_URL;
+  const stateDir = process.env.LOOM_STATE_DIR;
+  if (!kubeconfig || !redisUrl || !stateDir) {
+    throw new Error('integration tests need a local cluster: run them through `make integration`');
+  }
+  const state = readState(stateDir);
+  if (!state) throw new Error(`no cluster state in ${stateDir}`);
+  return { kubeconfig, redisUrl, stateDir, state };
+}
+
+export function kube(): { kc: KubeConfig; core: CoreV1Api; batch: BatchV1Api; custom: CustomObjectsApi } {
+  const kc = new KubeConfig();
+  kc.loadFromFile(clusterEnv().kubeconfig);
+  return {
+    kc,
+    core: kc.makeApiClient(CoreV1Api),
+    batch: kc.makeApiClient(BatchV1Api),
+    custom: kc.makeApiClient(CustomObjectsApi),
+  };
+}
+
+/** Runs the cluster's own kubectl (built with the control plane) with the test kubeconfig. */
+export async function kubectl(args: string[], input?: string): Promise<string> {
+  const bin = binaryPaths().kubectl;
+  const child = run(bin, ['--kubeconfig', clusterEnv().kubeconfig, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (input !== undefined) {
+    child.child.stdin?.end(input);
+  }
+  const { stdout } = await child;
+  return stdout;
+}
+
+/** Runs `loom` against the test cluster's state folder. */
+export async function loom(args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return run('node', [new URL('../../bin/loom.mjs', import.meta.url).pathname, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, LOOM_STATE_DIR: clusterEnv().stateDir },
+  });
+}
+
+/** A fresh namespace per test file; waits for its default ServiceAccount so pods can be created at once. */
+export async function freshNamespace(prefix: string): Promise<string> {
+  const { core } = kube();
+  const name = `${prefix}-${randomBytes(3).toString('hex')}`;
+  await core.createNamespace({ body: { metadata: { name } } });
+  await eventually(`ServiceAccount default in ${name}`, async () => {
+    try {
+      await core.readNamespacedServiceAccount({ name: 'default', namespace: name });
+      return true;
+    } catch (err) {
+      if (err instanceof ApiException && err.code === 404) return false;
+      throw err;
+    }
+  });
+  return name;
+}
+
+/** Polls `check` until it returns a truthy value (which is returned) or the timeout passes. */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | false | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+}

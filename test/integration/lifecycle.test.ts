@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, it } from 'node:test';
+import type { ClusterState } from '../../hack/local-cluster/state.ts';
+
+const run = promisify(execFile);
+const loomBin = new URL('../../bin/loom.mjs', import.meta.url).pathname;
+
+const portOpen = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const s = createConnection({ host: '127.0.0.1', port });
+    s.on('connect', () => (s.destroy(), resolve(true)));
+    s.on('error', () => resolve(false));
+  });
+
+const alive = (pid: number): boolean => existsSync(`/proc/${pid}`);
+
+/** Stopped children are re-parented to PID 1, which reaps their exit records a moment later. */
+async function reaped(pids: number[], timeoutMs = 10_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  return pids.filter(alive);
+}
+
+describe('loom up / loom down', () => {
+  it('starts a second, independent cluster and leaves no process and no listening socket behind', async () => {
+    // Its own state folder: the suite's shared cluster must not be touched.
+    const stateDir = mkdtempSync(join(tmpdir(), 'loom-lifecycle-'));
+    const env = { ...process.env, LOOM_STATE_DIR: stateDir };
+    await run('node', [loomBin, 'up', '--nodes', '2'], { env });
+    const state = JSON.parse(readFileSync(join(stateDir, 'cluster.json'), 'utf8')) as ClusterState;
+    const pids = state.processes.map((p) => p.pid);
+    const ports = [state.ports.etcd, state.ports.apiserver, state.ports.redis];
+    assert.equal(pids.length, 5);
+    assert.ok(pids.every(alive));
+    for (const port of ports) assert.equal(await portOpen(port), true, `port ${port} open while up`);
+
+    await run('node', [loomBin, 'down'], { env });
+    assert.deepEqual(await reaped(pids), [], 'processes left after down');
+    for (const port of ports) assert.equal(await portOpen(port), false, `port ${port} still listening after down`);
+    assert.equal(existsSync(stateDir), false, 'state folder removed');
+  });
+});
