@@ -125,6 +125,12 @@ export const queueCrd = (): JsonSchema =>
     ],
   });
 
+/** JSON Schemas (draft 2020-12) of the specs, for editors and tools outside Kubernetes. */
+export const jsonSchemas = (): Record<string, unknown> => ({
+  'schedulingunit-spec.schema.json': z.toJSONSchema(SchedulingUnitSpec, { io: 'input' }),
+  'queue-spec.schema.json': z.toJSONSchema(QueueSpec, { io: 'input' }),
+});
+
 /** File name under deploy/crds → CRD object. */
 export const allCrds = (): Record<string, JsonSchema> => ({
   [`${GROUP}_${SCHEDULING_UNIT.plural}.yaml`]: schedulingUnitCrd(),

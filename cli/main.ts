@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerClusterCommands } from './commands/cluster.ts';
 import { registerUpDownCommands } from './commands/up.ts';
@@ -5,6 +6,9 @@ import { registerUpDownCommands } from './commands/up.ts';
 const program = new Command()
   .name('loom')
   .description('Loom: YARN batch work and online services on one Kubernetes cluster')
+  .version(
+    (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version,
+  )
   .showHelpAfterError()
   .option('--state-dir <dir>', 'local cluster state folder (env LOOM_STATE_DIR; default ~/.local/state/loom)');
 

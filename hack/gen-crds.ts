@@ -1,10 +1,11 @@
-// Writes deploy/crds/*.yaml from api/crd.ts. Run after changing a schema in api/: `npm run gen:crds`.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// Writes deploy/crds/*.yaml and deploy/schemas/*.json from api/. Run after changing a schema: `npm run gen:crds`.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { renderCrds } from './crd-files.ts';
 
-const dir = join(import.meta.dirname, '..', 'deploy', 'crds');
+const dir = join(import.meta.dirname, '..', 'deploy');
 for (const [file, text] of Object.entries(renderCrds())) {
+  mkdirSync(dirname(join(dir, file)), { recursive: true });
   writeFileSync(join(dir, file), text);
-  console.log(`wrote deploy/crds/${file}`);
+  console.log(`wrote deploy/${file}`);
 }

@@ -1,12 +1,7 @@
 import { execFile } from 'node:child_process';
 import { request } from 'node:https';
 import { promisify } from 'node:util';
-import {
-  ApiException,
-  CoreV1Api,
-  KubeConfig,
-  type V1Node,
-} from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, KubeConfig, type V1Node } from '@kubernetes/client-node';
 
 /** Narrow client for what the local cluster does to its own apiserver; wraps @kubernetes/client-node. */
 export class LocalKubeClient {

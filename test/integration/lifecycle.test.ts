@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { ClusterState } from '../../hack/local-cluster/state.ts';
+import { eventually } from './harness.ts';
 
 const run = promisify(execFile);
 const loomBin = new URL('../../bin/loom.mjs', import.meta.url).pathname;
@@ -28,16 +30,33 @@ async function reaped(pids: number[], timeoutMs = 10_000): Promise<number[]> {
 }
 
 describe('loom up / loom down', () => {
-  it('starts a second, independent cluster and leaves no process and no listening socket behind', async () => {
+  it('starts a second, independent cluster (with the upstream scheduler) and leaves no process or socket behind', async () => {
     // Its own state folder: the suite's shared cluster must not be touched.
     const stateDir = mkdtempSync(join(tmpdir(), 'loom-lifecycle-'));
     const env = { ...process.env, LOOM_STATE_DIR: stateDir };
-    await run('node', [loomBin, 'up', '--nodes', '2'], { env });
+    await run('node', [loomBin, 'up', '--nodes', '2', '--with-kube-scheduler'], { env });
     const state = JSON.parse(readFileSync(join(stateDir, 'cluster.json'), 'utf8')) as ClusterState;
     const pids = state.processes.map((p) => p.pid);
     const ports = [state.ports.etcd, state.ports.apiserver, state.ports.redis];
-    assert.equal(pids.length, 5);
+    assert.equal(pids.length, 6);
     assert.ok(pids.every(alive));
+
+    // --with-kube-scheduler: a pod for the default scheduler is placed and run.
+    const kc = new KubeConfig();
+    kc.loadFromFile(state.kubeconfig);
+    const core = kc.makeApiClient(CoreV1Api);
+    await eventually('ServiceAccount default', () =>
+      core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }),
+    );
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: { metadata: { name: 'placed' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } },
+    });
+    const placed = await eventually('pod placed by kube-scheduler and Running', async () => {
+      const p = await core.readNamespacedPod({ name: 'placed', namespace: 'default' });
+      return p.status?.phase === 'Running' ? p : false;
+    });
+    assert.match(placed.spec?.nodeName ?? '', /^kwok-node-000[01]$/);
     for (const port of ports) assert.equal(await portOpen(port), true, `port ${port} open while up`);
 
     await run('node', [loomBin, 'down'], { env });

@@ -6,7 +6,8 @@ import { parse } from 'yaml';
 import { queueCrd, schedulingUnitCrd } from '../../../api/crd.ts';
 import { renderCrds } from '../../../hack/crd-files.ts';
 
-const crdDir = join(import.meta.dirname, '..', '..', '..', 'deploy', 'crds');
+const deployDir = join(import.meta.dirname, '..', '..', '..', 'deploy');
+const crdDir = join(deployDir, 'crds');
 
 /** Every schema node of a structural schema must say its type, or be int-or-string. */
 function assertStructural(node: unknown, path: string): void {
@@ -22,9 +23,9 @@ function assertStructural(node: unknown, path: string): void {
 }
 
 describe('CRDs', () => {
-  it('deploy/crds matches what api/ generates (run npm run gen:crds after a schema change)', () => {
+  it('deploy/crds and deploy/schemas match what api/ generates (run npm run gen:crds after a schema change)', () => {
     for (const [file, text] of Object.entries(renderCrds())) {
-      assert.equal(readFileSync(join(crdDir, file), 'utf8'), text, `${file} is stale`);
+      assert.equal(readFileSync(join(deployDir, file), 'utf8'), text, `deploy/${file} is stale`);
     }
   });
 
