@@ -22,6 +22,18 @@ export const QueueSpec = z.object({
   parent: z.string().min(1).max(253).optional().describe('Parent queue name; absent for the root.'),
   guaranteed: ResourceList.optional().describe('Resources always available to the queue (YARN capacity).'),
   max: ResourceList.optional().describe('Upper bound including borrowed resources (YARN maximum-capacity).'),
+  capacity: z
+    .number()
+    .min(0)
+    .max(100)
+    .optional()
+    .describe('Percent of the parent guaranteed to this queue (YARN capacity); an alternative to `guaranteed`.'),
+  maximumCapacity: z
+    .number()
+    .min(0)
+    .max(100)
+    .optional()
+    .describe('Percent of the parent this queue may grow to (YARN maximum-capacity); an alternative to `max`.'),
   weight: z.number().int().min(1).max(1_000_000).default(1),
   maxApplications: z.number().int().min(0).max(10_000_000).optional(),
   state: z.enum(QUEUE_STATES).default('RUNNING'),

@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerClusterCommands } from './commands/cluster.ts';
+import { registerGatewayCommand } from './commands/gateway.ts';
 import { registerUpDownCommands } from './commands/up.ts';
 
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
 const program = new Command()
   .name('loom')
   .description('Loom: YARN batch work and online services on one Kubernetes cluster')
@@ -14,6 +17,7 @@ const program = new Command()
 
 registerClusterCommands(program);
 registerUpDownCommands(program);
+registerGatewayCommand(program, version);
 
 try {
   await program.parseAsync(process.argv);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { KWOK_NODE_ANNOTATION, LOCAL_NODE_LABEL } from '../../api/names.ts';
 import { ensureBinaries, type BinaryPaths } from './binaries.ts';
-import { LocalKubeClient, apiserverGet, applyCrds, isNodeReady } from './kube-client.ts';
+import { LocalKubeClient, apiserverGet, applyCrds, applyManifests, isNodeReady } from './kube-client.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
 import { DEFAULT_NODE_SHAPE, nodeManifest, nodeName, type NodeShape } from './nodes.ts';
 import { freePorts } from './ports.ts';
@@ -24,18 +24,14 @@ export interface UpOptions {
   log: (line: string) => void;
 }
 
-/** Process names, in start order; `down` stops them in reverse. */
-export const COMPONENTS = [
-  'etcd',
-  'kube-apiserver',
-  'kube-controller-manager',
-  'kwok',
-  'redis',
-  'kube-scheduler',
-] as const;
+/** The processes a healthy local cluster always has; Loom's components and kube-scheduler come and go. */
+export const CONTROL_PLANE = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kwok', 'redis'] as const;
 
 /** Loom's CRDs, generated from api/ (`npm run gen:crds`). */
 export const CRD_DIR = join(import.meta.dirname, '..', '..', 'deploy', 'crds');
+
+/** The local cluster's YARN queues (root.default/spark/flink), the same as the reference RM's. */
+export const LOCAL_QUEUES = join(import.meta.dirname, '..', '..', 'deploy', 'queues', 'local.yaml');
 
 const readyTimeoutMs = (nodes: number): number => 60_000 + nodes * 100;
 
@@ -46,7 +42,7 @@ const readyTimeoutMs = (nodes: number): number => 60_000 + nodes * 100;
 export async function up(o: UpOptions): Promise<ClusterState> {
   const existing = readState(o.stateDir);
   if (existing) {
-    const core = existing.processes.filter((p) => p.name !== 'kube-scheduler');
+    const core = existing.processes.filter((p) => (CONTROL_PLANE as readonly string[]).includes(p.name));
     const healthy =
       core.every(isRunning) && (await apiserverGet(existing.ports.apiserver, '/readyz', tokenOf(existing))) === 200;
     if (healthy) {
@@ -139,6 +135,7 @@ async function converge(state: ClusterState, o: UpOptions, bins?: BinaryPaths): 
   const kube = new LocalKubeClient(state.kubeconfig);
   const paths = bins ?? (await ensureBinaries(o.log));
   await applyCrds(paths.kubectl, state.kubeconfig, CRD_DIR);
+  await applyManifests(paths.kubectl, state.kubeconfig, LOCAL_QUEUES);
 
   const selector = `${LOCAL_NODE_LABEL}=true`;
   const present = new Set((await kube.listNodes(selector)).map((n) => n.metadata?.name ?? ''));
@@ -229,6 +226,7 @@ export function componentStatus(state: ClusterState): ComponentStatus[] {
     etcd: `http://127.0.0.1:${state.ports.etcd}`,
     'kube-apiserver': state.server,
     redis: state.redisUrl,
+    ...(state.gatewayUrl ? { gateway: state.gatewayUrl } : {}),
   };
   return state.processes.map((p) => ({
     name: p.name,

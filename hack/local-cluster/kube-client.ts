@@ -92,3 +92,16 @@ export async function applyCrds(kubectl: string, kubeconfig: string, dir: string
   await run(kubectl, ['--kubeconfig', kubeconfig, 'apply', '--server-side', '--force-conflicts', '-f', dir]);
   await run(kubectl, ['--kubeconfig', kubeconfig, 'wait', '--for=condition=Established', '--timeout=60s', '-f', dir]);
 }
+
+/** `kubectl apply --server-side` of a manifest file. */
+export async function applyManifests(kubectl: string, kubeconfig: string, file: string): Promise<void> {
+  await promisify(execFile)(kubectl, [
+    '--kubeconfig',
+    kubeconfig,
+    'apply',
+    '--server-side',
+    '--force-conflicts',
+    '-f',
+    file,
+  ]);
+}

@@ -14,6 +14,8 @@ export interface ClusterState {
   ports: { etcd: number; etcdPeer: number; apiserver: number; redis: number };
   processes: ManagedProcess[];
   nodes: { count: number; shape: NodeShape };
+  /** URL of the gateway once `loom up` started it. */
+  gatewayUrl?: string;
   startedAt: string;
 }
 

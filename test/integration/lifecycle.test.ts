@@ -34,11 +34,22 @@ describe('loom up / loom down', () => {
     // Its own state folder: the suite's shared cluster must not be touched.
     const stateDir = mkdtempSync(join(tmpdir(), 'loom-lifecycle-'));
     const env = { ...process.env, LOOM_STATE_DIR: stateDir };
-    await run('node', [loomBin, 'up', '--nodes', '2', '--with-kube-scheduler'], { env });
+    await run('node', [loomBin, 'up', '--nodes', '2', '--with-kube-scheduler', '--gateway-port', '0'], { env });
     const state = JSON.parse(readFileSync(join(stateDir, 'cluster.json'), 'utf8')) as ClusterState;
     const pids = state.processes.map((p) => p.pid);
-    const ports = [state.ports.etcd, state.ports.apiserver, state.ports.redis];
-    assert.equal(pids.length, 6);
+    const gatewayPort = Number(new URL(state.gatewayUrl ?? '').port);
+    const ports = [state.ports.etcd, state.ports.apiserver, state.ports.redis, gatewayPort];
+    assert.deepEqual(state.processes.map((p) => p.name).sort(), [
+      'etcd',
+      'gateway',
+      'kube-apiserver',
+      'kube-controller-manager',
+      'kube-scheduler',
+      'kwok',
+      'redis',
+    ]);
+    const info = await fetch(`${state.gatewayUrl}/ws/v1/cluster/info`);
+    assert.equal(info.status, 200, 'the gateway loom up started answers');
     assert.ok(pids.every(alive));
 
     // --with-kube-scheduler: a pod for the default scheduler is placed and run.

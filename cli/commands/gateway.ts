@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { runGateway, type GatewayOptions } from '../../gateway/main.ts';
+import { intIn } from '../options.ts';
+
+/** `loom gateway`: the YARN RM REST API in the foreground (what the Deployment in deploy/ runs). */
+export function registerGatewayCommand(program: Command, version: string): void {
+  program
+    .command('gateway')
+    .description('run the YARN ResourceManager REST gateway in the foreground')
+    .option('--host <host>', 'address to listen on', process.env.LOOM_GATEWAY_HOST ?? '127.0.0.1')
+    .option(
+      '--port <port>',
+      'port to listen on (the RM web port)',
+      intIn(0, 65535),
+      Number(process.env.LOOM_GATEWAY_PORT ?? 8088),
+    )
+    .option('--redis-url <url>', 'Redis URL (env REDIS_URL)', process.env.REDIS_URL)
+    .option('--kubeconfig <file>', 'kubeconfig (env KUBECONFIG; in-cluster config when absent)', process.env.KUBECONFIG)
+    .option('--prefix <prefix>', 'Redis key prefix shared by all replicas', 'loom:')
+    .option('--static-user <user>', 'user of anonymous reads (hadoop.http.staticuser.user)', 'dr.who')
+    .option('--admin-acl <acl>', 'cluster administrators (yarn.admin.acl)', 'admin')
+    .option('--proxy-users <rules>', 'who may impersonate whom with doAs: "hue=*;livy=alice,bob"', '')
+    .option('--groups <mapping>', 'static group mapping: "alice=analysts,dev;bob=ops"', '')
+    .option(
+      '--max-completed-apps <n>',
+      'completed apps kept (yarn.resourcemanager.max-completed-applications)',
+      intIn(1, 10_000_000),
+      1000,
+    )
+    .option('--max-priority <n>', 'yarn.cluster.max-application-priority', intIn(0, 1_000_000), 10)
+    .option('--max-app-attempts <n>', 'yarn.resourcemanager.am.max-attempts', intIn(1, 1000), 2)
+    .option('--max-allocation-mb <mb>', 'yarn.scheduler.maximum-allocation-mb', intIn(1, 1 << 30), 8192)
+    .option('--max-allocation-vcores <n>', 'yarn.scheduler.maximum-allocation-vcores', intIn(1, 1 << 20), 32)
+    .option('--log-level <level>', 'pino log level', process.env.LOG_LEVEL ?? 'info')
+    .action(async (flags: Omit<GatewayOptions, 'version'> & { redisUrl?: string }) => {
+      if (!flags.redisUrl) throw new Error('--redis-url (or REDIS_URL) is required');
+      const gw = await runGateway({ ...flags, redisUrl: flags.redisUrl, version });
+      process.stderr.write(`loom gateway listening on ${gw.url}\n`);
+      const stop = (): void => {
+        void gw.close().then(() => process.exit(0));
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+}

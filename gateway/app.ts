@@ -1,0 +1,88 @@
+import compression from 'compression';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { principalMiddleware, type AuthConfig } from './auth/principal.ts';
+import type { ClusterView } from './cluster-view.ts';
+import { RemoteError } from './errors.ts';
+import { errorHandler } from './middleware/error-handler.ts';
+import { appsRouter } from './routes/apps.ts';
+import { clusterRouter } from './routes/cluster.ts';
+import type { AppService } from './services/app-service.ts';
+
+/** Collaborators of the gateway; `main.ts` builds them from flags, tests from fixtures. */
+export interface GatewayDeps {
+  apps: AppService;
+  cluster: ClusterView;
+  auth: AuthConfig;
+  log: Logger;
+  now: () => number;
+  startedOn: number;
+  loomVersion: string;
+}
+
+/** Every route under /ws/v1/cluster and the methods it answers, for 405 vs 404. */
+const ROUTES: [RegExp, string[]][] = [
+  [/^\/?$/, ['GET']],
+  [/^\/info\/?$/, ['GET']],
+  [/^\/metrics\/?$/, ['GET']],
+  [/^\/scheduler\/?$/, ['GET']],
+  [/^\/nodes\/?$/, ['GET']],
+  [/^\/nodes\/[^/]+\/?$/, ['GET']],
+  [/^\/appstatistics\/?$/, ['GET']],
+  [/^\/apps\/?$/, ['GET', 'POST']],
+  [/^\/apps\/new-application\/?$/, ['POST']],
+  [/^\/apps\/[^/]+\/?$/, ['GET']],
+  [/^\/apps\/[^/]+\/state\/?$/, ['GET', 'PUT']],
+  [/^\/apps\/[^/]+\/appattempts\/?$/, ['GET']],
+  [/^\/apps\/[^/]+\/timeouts\/?$/, ['GET']],
+];
+
+/** Headers every RM answer carries (Hadoop's HttpServer2 defaults). */
+function rmHeaders(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('Cache-Control', 'no-cache');
+  res.setHeader('Expires', new Date().toUTCString());
+  res.setHeader('Pragma', 'no-cache');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-FRAME-OPTIONS', 'SAMEORIGIN');
+  res.setHeader('X-XSS-Protection', '1; mode=block');
+  next();
+}
+
+/** The express app of the gateway: middleware, routers, error handler. No listen, no environment. */
+export function createGateway(d: GatewayDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'extended');
+  app.set('case sensitive routing', true);
+  app.use(compression());
+  app.use(rmHeaders);
+  app.use(principalMiddleware(d.auth, d.now));
+
+  // Outside /ws: the load-balancer probe and the web UI root that yarn-api-client probes before anything else.
+  app.get('/isActive', (_req, res) => {
+    res.type('text/plain').send('I am Active!');
+  });
+  app.get(['/cluster', '/cluster/cluster'], (_req, res) => {
+    res
+      .type('text/html')
+      .send(
+        '<!DOCTYPE html><html><head><title>Loom ResourceManager</title></head><body><h1>Loom</h1><p>YARN ResourceManager REST API at <a href="/ws/v1/cluster">/ws/v1/cluster</a></p></body></html>',
+      );
+  });
+
+  const ws = express.Router({ strict: false, caseSensitive: true });
+  ws.use(clusterRouter({ apps: d.apps, cluster: d.cluster, startedOn: d.startedOn, loomVersion: d.loomVersion }));
+  ws.use(appsRouter({ apps: d.apps, cluster: d.cluster, now: d.now }));
+  ws.use((req, _res, next) => {
+    const route = ROUTES.find(([re]) => re.test(req.path));
+    if (route && !route[1].includes(req.method) && !(req.method === 'HEAD' && route[1].includes('GET'))) {
+      next(new RemoteError('MethodNotAllowed', 'HTTP 405 Method Not Allowed', { Allow: route[1].join(',') }));
+      return;
+    }
+    next(new RemoteError('NotFound', `HTTP 404 Not Found: ${req.baseUrl}${req.path}`));
+  });
+  app.use('/ws/v1/cluster', ws);
+  app.use(errorHandler(d.log));
+  return app;
+}

@@ -1,0 +1,114 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { RemoteError } from '../errors.ts';
+import { aclAllows, parseAcl, type Acl } from './acl.ts';
+
+/** Identity settings of the gateway, mirroring Hadoop's simple HTTP authentication. */
+export interface AuthConfig {
+  /** User that anonymous reads run as (`hadoop.http.staticuser.user`). @defaultValue 'dr.who' */
+  staticUser: string;
+  /** Secret that signs the `hadoop.auth` cookie; shared by every replica (kept in Redis). */
+  secret: Buffer;
+  /** Cookie validity (`hadoop.http.authentication.token.validity`). @defaultValue 36000 */
+  tokenValiditySeconds: number;
+  /** Cluster administrators (`yarn.admin.acl`). */
+  adminAcl: Acl;
+  /** Proxy users (`hadoop.proxyuser.<u>.users` / `.groups`): who may act for whom through `doAs`. */
+  proxyUsers: Record<string, { users: Acl }>;
+  /** Static group mapping (`hadoop.user.group.static.mapping.overrides`). */
+  groups: Record<string, string[]>;
+}
+
+/** Who is calling: `user` when authenticated (after `doAs`), otherwise the static user for reads. */
+export interface Principal {
+  user?: string;
+  /** The user reads are attributed to (the static user when anonymous). */
+  effectiveUser: string;
+  groups: string[];
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    principal: Principal;
+  }
+}
+
+const COOKIE = 'hadoop.auth';
+
+/** The signed token Hadoop's AuthenticationFilter puts in the `hadoop.auth` cookie. */
+export function signToken(config: AuthConfig, user: string, now: number): string {
+  const payload = `u=${user}&p=${user}&t=simple&e=${now + config.tokenValiditySeconds * 1000}`;
+  return `${payload}&s=${sign(config.secret, payload)}`;
+}
+
+const sign = (secret: Buffer, payload: string): string => createHmac('sha256', secret).update(payload).digest('base64');
+
+/** The user of a valid, unexpired cookie token, else undefined. */
+export function verifyToken(config: AuthConfig, token: string, now: number): string | undefined {
+  const at = token.lastIndexOf('&s=');
+  if (at < 0) return undefined;
+  const payload = token.slice(0, at);
+  const expected = Buffer.from(sign(config.secret, payload));
+  const given = Buffer.from(token.slice(at + 3));
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+  const fields = new URLSearchParams(payload);
+  const expiry = Number(fields.get('e'));
+  if (!Number.isFinite(expiry) || expiry < now) return undefined;
+  return fields.get('u') ?? undefined;
+}
+
+function cookieToken(header: string | undefined): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== COOKIE) continue;
+    return part
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"|"$/g, '');
+  }
+  return undefined;
+}
+
+const queryString = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
+
+/**
+ * Express middleware resolving `req.principal`: `?user.name=` authenticates (and sets the signed cookie, as the RM
+ * does, which yarn-api-client's SimpleAuth relies on), else a valid cookie, else anonymous. `?doAs=` switches to
+ * another user when the caller is an allowed proxy user.
+ */
+export function principalMiddleware(config: AuthConfig, now: () => number = Date.now) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    let user: string | undefined;
+    const named = queryString(req.query['user.name']);
+    if (named) {
+      user = named;
+      res.append('Set-Cookie', `${COOKIE}="${signToken(config, user, now())}"; Path=/; HttpOnly`);
+    } else {
+      const token = cookieToken(req.headers.cookie);
+      if (token) user = verifyToken(config, token, now());
+    }
+    const doAs = queryString(req.query.doAs) ?? queryString(req.query.doas);
+    if (doAs && user && doAs !== user) {
+      const rule = config.proxyUsers[user];
+      if (!rule || !aclAllows(rule.users, doAs, config.groups[doAs] ?? [])) {
+        throw new RemoteError('Impersonation', `User: ${user} is not allowed to impersonate ${doAs}`);
+      }
+      user = doAs;
+    }
+    req.principal = { user, effectiveUser: user ?? config.staticUser, groups: user ? (config.groups[user] ?? []) : [] };
+    next();
+  };
+}
+
+/** The authenticated user of a write, or 401 as the RM answers. */
+export function requireUser(req: Request): string {
+  if (!req.principal.user)
+    throw new RemoteError('NotAuthenticated', 'Unable to obtain user name, user not authenticated');
+  return req.principal.user;
+}
+
+export const isAdmin = (config: AuthConfig, p: Principal): boolean =>
+  p.user !== undefined && aclAllows(config.adminAcl, p.user, p.groups);
+
+export { parseAcl };

@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
+import { createGateway } from './app.ts';
+import { parseAcl, type AuthConfig } from './auth/principal.ts';
+import { KubeClusterView, loadKubeConfig } from './k8s/kube-cluster-view.ts';
+import { AppService } from './services/app-service.ts';
+import { BullIntakeQueue } from './store/intake-queue.ts';
+import { RedisAppStore } from './store/redis-app-store.ts';
+
+/** Options of `loom gateway` (flags and environment). */
+export interface GatewayOptions {
+  /** @defaultValue '127.0.0.1' */
+  host: string;
+  /** The RM's web port. @defaultValue 8088 */
+  port: number;
+  redisUrl: string;
+  /** kubeconfig path; in-cluster config when absent. */
+  kubeconfig?: string;
+  /** Redis key prefix shared by every replica. @defaultValue 'loom:' */
+  prefix: string;
+  /** @defaultValue 'dr.who' */
+  staticUser: string;
+  /** `yarn.admin.acl`. @defaultValue 'admin' */
+  adminAcl: string;
+  /** `user=acl;user=acl`: who may impersonate whom with doAs. */
+  proxyUsers: string;
+  /** `user=group,group;user=group`: static group mapping. */
+  groups: string;
+  /** @defaultValue 1000 */
+  maxCompletedApps: number;
+  /** @defaultValue 10 */
+  maxPriority: number;
+  /** @defaultValue 2 */
+  maxAppAttempts: number;
+  /** @defaultValue 8192 */
+  maxAllocationMb: number;
+  /** @defaultValue 32 */
+  maxAllocationVcores: number;
+  logLevel: string;
+  version: string;
+}
+
+const pairs = (text: string): [string, string][] =>
+  text
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => {
+      const eq = p.indexOf('=');
+      return [p.slice(0, eq).trim(), p.slice(eq + 1)] as [string, string];
+    });
+
+/** A running gateway. */
+export interface RunningGateway {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the gateway: Redis, the cluster view's informers, then the HTTP listener. */
+export async function runGateway(
+  o: GatewayOptions,
+  log: Logger = pino({ level: o.logLevel, name: 'gateway' }),
+): Promise<RunningGateway> {
+  // Requests fail fast (503) when Redis is down instead of queueing forever.
+  const redis = new Redis(o.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis'));
+  const url = new URL(o.redisUrl);
+  const intake = new BullIntakeQueue(
+    { host: url.hostname, port: Number(url.port || 6379), ...(url.password ? { password: url.password } : {}) },
+    o.prefix.replace(/:$/, ''),
+  );
+  const secretKey = `${o.prefix}rm:auth-secret`;
+  await redis.set(secretKey, randomBytes(32).toString('hex'), 'NX');
+  const secret = Buffer.from((await redis.get(secretKey)) ?? '', 'hex');
+
+  const kc = loadKubeConfig(o.kubeconfig);
+  const cluster = new KubeClusterView({
+    kubeconfig: kc,
+    log: log.child({ name: 'gateway.cluster-view' }),
+    maximumAllocation: { memory: o.maxAllocationMb, vCores: o.maxAllocationVcores },
+  });
+  await cluster.start();
+
+  const auth: AuthConfig = {
+    staticUser: o.staticUser,
+    secret,
+    tokenValiditySeconds: 36_000,
+    adminAcl: parseAcl(o.adminAcl),
+    proxyUsers: Object.fromEntries(pairs(o.proxyUsers).map(([u, acl]) => [u, { users: parseAcl(acl) }])),
+    groups: Object.fromEntries(
+      pairs(o.groups).map(([u, g]) => [
+        u,
+        g
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ]),
+    ),
+  };
+  const now = Date.now;
+  const store = new RedisAppStore(redis, o.prefix, o.maxCompletedApps);
+  const apps = new AppService({
+    store,
+    intake,
+    cluster,
+    auth,
+    now,
+    maxPriority: o.maxPriority,
+    maxAppAttempts: o.maxAppAttempts,
+  });
+  await apps.clusterTimestamp();
+  const app = createGateway({ apps, cluster, auth, log, now, startedOn: now(), loomVersion: o.version });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(o.port, o.host, () => resolve(s));
+    s.on('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : o.port;
+  const base = `http://${o.host}:${port}`;
+  log.info({ url: base }, 'gateway listening');
+  let closing: Promise<void> | undefined;
+  return {
+    url: base,
+    close: () =>
+      (closing ??= (async () => {
+        await new Promise<void>((r) => server.close(() => r()));
+        await cluster.stop();
+        await intake.close();
+        await redis.quit().catch(() => undefined);
+      })()),
+  };
+}

@@ -1,0 +1,272 @@
+import express, { type Router } from 'express';
+import { NODE_STATES, YARN_APPLICATION_STATES, type NodeState } from '../../api/yarn.ts';
+import type { ClusterView, NodeView, QueueView } from '../cluster-view.ts';
+import { badRequest, illegalArgument, notFound } from '../errors.ts';
+import { parseStates, queryList } from '../request/parse-app-query.ts';
+import { appStatInfo, clusterInfo, clusterMetrics, node as nodeDao, nodes as nodesDao } from '../serialize/daos.ts';
+import { send } from '../serialize/respond.ts';
+import type { Value } from '../serialize/schema.ts';
+import { schedulerDao } from '../serialize/scheduler-dao.ts';
+import type { AppService } from '../services/app-service.ts';
+import { resourceValue } from './resource-value.ts';
+
+/** Version strings the gateway reports: the Hadoop API level it speaks, and Loom's own build. */
+export const HADOOP_COMPAT_VERSION = '3.4.1';
+
+export interface ClusterRouterDeps {
+  apps: AppService;
+  cluster: ClusterView;
+  startedOn: number;
+  loomVersion: string;
+}
+
+/** `/ws/v1/cluster`, `/info`, `/metrics`, `/scheduler`, `/nodes`, `/appstatistics`. */
+export function clusterRouter(d: ClusterRouterDeps): Router {
+  const r = express.Router({ strict: false });
+
+  const info = async (req: express.Request, res: express.Response): Promise<void> => {
+    send(req, res, clusterInfo, {
+      id: await d.apps.clusterTimestamp(),
+      startedOn: d.startedOn,
+      state: 'STARTED',
+      haState: 'ACTIVE',
+      rmStateStoreName: 'dev.loom.gateway.RedisAppStore',
+      resourceManagerVersion: HADOOP_COMPAT_VERSION,
+      resourceManagerBuildVersion: `${HADOOP_COMPAT_VERSION} from loom ${d.loomVersion}`,
+      resourceManagerVersionBuiltOn: '2024-10-09T14:57Z',
+      hadoopVersion: HADOOP_COMPAT_VERSION,
+      hadoopBuildVersion: `${HADOOP_COMPAT_VERSION} from loom ${d.loomVersion}`,
+      hadoopVersionBuiltOn: '2024-10-09T14:57Z',
+      haZooKeeperConnectionState: 'ResourceManager HA is not enabled.',
+    });
+  };
+  r.get(['/', '/info'], info);
+
+  r.get('/metrics', async (req, res) => {
+    const counts = await d.apps.countByState();
+    const n = (s: (typeof YARN_APPLICATION_STATES)[number]): number => counts.get(s) ?? 0;
+    const nodes = d.cluster.nodes();
+    const active = nodes.filter((x) => x.state === 'RUNNING');
+    const sum = (f: (x: NodeView) => number, list = active): number => list.reduce((a, x) => a + f(x), 0);
+    const totalMB = sum((x) => x.totalMB);
+    const totalV = sum((x) => x.totalVCores);
+    const usedMB = sum((x) => x.usedMB);
+    const usedV = sum((x) => x.usedVCores);
+    send(req, res, clusterMetrics, {
+      appsSubmitted: YARN_APPLICATION_STATES.reduce((a, s) => a + n(s), 0),
+      appsCompleted: n('FINISHED') + n('FAILED') + n('KILLED'),
+      appsPending: n('ACCEPTED') + n('SUBMITTED') + n('NEW') + n('NEW_SAVING'),
+      appsRunning: n('RUNNING'),
+      appsFailed: n('FAILED'),
+      appsKilled: n('KILLED'),
+      reservedMB: 0,
+      availableMB: Math.max(0, totalMB - usedMB),
+      allocatedMB: usedMB,
+      pendingMB: 0,
+      reservedVirtualCores: 0,
+      availableVirtualCores: Math.max(0, totalV - usedV),
+      allocatedVirtualCores: usedV,
+      pendingVirtualCores: 0,
+      containersAllocated: sum((x) => x.numContainers),
+      containersReserved: 0,
+      containersPending: 0,
+      totalMB,
+      totalVirtualCores: totalV,
+      utilizedMBPercent: totalMB ? Math.round((usedMB * 100) / totalMB) : 0,
+      utilizedVirtualCoresPercent: totalV ? Math.round((usedV * 100) / totalV) : 0,
+      rmSchedulerBusyPercent: 0,
+      totalNodes: nodes.length,
+      lostNodes: nodes.filter((x) => x.state === 'LOST').length,
+      unhealthyNodes: nodes.filter((x) => x.state === 'UNHEALTHY').length,
+      decommissioningNodes: 0,
+      decommissionedNodes: nodes.filter((x) => x.state === 'DECOMMISSIONED').length,
+      rebootedNodes: 0,
+      activeNodes: active.length,
+      shutdownNodes: 0,
+      containerAssignedPerSecond: 0,
+      totalUsedResourcesAcrossPartition: resourceValue(usedMB, usedV),
+      totalClusterResourcesAcrossPartition: resourceValue(totalMB, totalV),
+      totalReservedResourcesAcrossPartition: resourceValue(0, 0),
+      totalAllocatedContainersAcrossPartition: sum((x) => x.numContainers),
+      crossPartitionMetricsAvailable: true,
+      rmEventQueueSize: 0,
+      schedulerEventQueueSize: 0,
+    });
+  });
+
+  r.get('/scheduler', (req, res) => {
+    send(req, res, schedulerDao, { schedulerInfo: schedulerValue(d.cluster) });
+  });
+
+  const nodeStates = (req: express.Request): Set<NodeState> | undefined => {
+    const values = queryList(req, 'states');
+    if (!values.length) return undefined;
+    return new Set(
+      values.map((v) => {
+        const s = v.toUpperCase() as NodeState;
+        if (!NODE_STATES.includes(s))
+          throw illegalArgument(`No enum constant org.apache.hadoop.yarn.api.records.NodeState.${v}`);
+        return s;
+      }),
+    );
+  };
+
+  r.get('/nodes', (req, res) => {
+    const states = nodeStates(req);
+    const list = d.cluster.nodes().filter((x) => !states || states.has(x.state));
+    send(req, res, nodesDao, { node: list.map(nodeValue) });
+  });
+
+  r.get('/nodes/:id', (req, res) => {
+    const id = req.params.id ?? '';
+    if (!/^[^:]+:\d+$/.test(id)) throw badRequest(`Invalid NodeId [${id}]. Expected host:port`);
+    const found = d.cluster.nodes().find((x) => x.id === id);
+    if (!found) throw notFound(`nodeId, ${id}, is not found`);
+    send(req, res, nodeDao, nodeValue(found));
+  });
+
+  r.get('/appstatistics', async (req, res) => {
+    const states = parseStates(req) ?? new Set(YARN_APPLICATION_STATES);
+    const types = queryList(req, 'applicationTypes');
+    if (types.length > 1) {
+      throw badRequest(`# of applicationTypes = ${types.length}, we temporarily support at most one applicationType`);
+    }
+    const type = types[0]?.toLowerCase();
+    const counts = new Map<string, number>();
+    if (type) {
+      for (const a of await d.apps.list({ states, types: new Set([type]) }))
+        counts.set(a.state, (counts.get(a.state) ?? 0) + 1);
+    } else {
+      for (const [s, c] of await d.apps.countByState()) counts.set(s, c);
+    }
+    send(req, res, appStatInfo, {
+      statItem: YARN_APPLICATION_STATES.filter((s) => states.has(s)).map((s) => ({
+        state: s,
+        type: type ?? '*',
+        count: counts.get(s) ?? 0,
+      })),
+    });
+  });
+
+  return r;
+}
+
+export function nodeValue(n: NodeView): Record<string, Value> {
+  return {
+    rack: n.rack,
+    state: n.state,
+    id: n.id,
+    nodeHostName: n.host,
+    nodeHTTPAddress: n.state === 'RUNNING' || n.state === 'UNHEALTHY' ? `${n.host}:8042` : '',
+    lastHealthUpdate: n.lastHealthUpdate,
+    version: n.version,
+    healthReport: n.healthReport,
+    numContainers: n.numContainers,
+    usedMemoryMB: n.usedMB,
+    availMemoryMB: Math.max(0, n.totalMB - n.usedMB),
+    usedVirtualCores: n.usedVCores,
+    availableVirtualCores: Math.max(0, n.totalVCores - n.usedVCores),
+    memUtilization: 0,
+    cpuUtilization: 0,
+    numRunningOpportContainers: 0,
+    usedMemoryOpportGB: 0,
+    usedVirtualCoresOpport: 0,
+    numQueuedContainers: 0,
+    nodeLabels: n.labels,
+    usedResource: resourceValue(n.usedMB, n.usedVCores),
+    availableResource: resourceValue(Math.max(0, n.totalMB - n.usedMB), Math.max(0, n.totalVCores - n.usedVCores)),
+    totalResource: resourceValue(n.totalMB, n.totalVCores),
+  };
+}
+
+/** The CapacityScheduler tree from Loom's Queue objects. */
+export function schedulerValue(cluster: ClusterView): Record<string, Value> {
+  const queues = cluster.queues();
+  const byPath = new Map(queues.map((q) => [q.path, q]));
+  const root = queues.find((q) => !q.parent);
+  const abs = (q: QueueView, f: (x: QueueView) => number): number => {
+    let v = f(q) / 100;
+    for (
+      let p = q.parent ? (byPath.get(q.parent) ?? queues.find((x) => x.name === q.parent)) : undefined;
+      p;
+      p = p.parent ? (byPath.get(p.parent) ?? queues.find((x) => x.name === p.parent)) : undefined
+    ) {
+      v *= f(p) / 100;
+    }
+    return v * 100;
+  };
+  const queueValue = (q: QueueView): Record<string, Value> => {
+    const children = q.children.map((c) => byPath.get(c)).filter((x): x is QueueView => !!x);
+    const common: Record<string, Value> = {
+      queuePath: q.path,
+      capacity: q.capacity,
+      usedCapacity: 0,
+      maxCapacity: q.maxCapacity,
+      absoluteCapacity: abs(q, (x) => x.capacity),
+      absoluteMaxCapacity: abs(q, (x) => x.maxCapacity),
+      absoluteUsedCapacity: 0,
+      weight: -1,
+      normalizedWeight: 0,
+      numApplications: 0,
+      maxParallelApps: 2147483647,
+      queueName: q.name,
+      isAbsoluteResource: false,
+      state: q.state,
+      resourcesUsed: resourceValue(0, 0),
+      hideReservationQueues: false,
+      nodeLabels: ['*'],
+      allocatedContainers: 0,
+      reservedContainers: 0,
+      pendingContainers: 0,
+      queueAcls: {
+        queueAcl: [
+          { accessType: 'ADMINISTER_QUEUE', accessControlList: q.aclAdminister },
+          { accessType: 'APPLICATION_MAX_PRIORITY', accessControlList: '*' },
+          { accessType: 'SUBMIT_APP', accessControlList: q.aclSubmit },
+        ],
+      },
+      queuePriority: 0,
+      mode: 'percentage',
+      queueType: children.length ? 'parent' : 'leaf',
+      creationMethod: 'static',
+    };
+    if (children.length) return { ...common, queues: { queue: children.map(queueValue) } };
+    return {
+      ...common,
+      leaf: true,
+      numActiveApplications: 0,
+      numPendingApplications: 0,
+      numContainers: 0,
+      maxApplications: q.maxApplications ?? 10000,
+      maxApplicationsPerUser: q.maxApplications ?? 10000,
+      userLimit: 100,
+      userLimitFactor: 1,
+      preemptionDisabled: true,
+      intraQueuePreemptionDisabled: true,
+      defaultPriority: 0,
+      isAutoCreatedLeafQueue: false,
+      maxApplicationLifetime: -1,
+      defaultApplicationLifetime: -1,
+    };
+  };
+  if (!root) return { capacity: 100, usedCapacity: 0, maxCapacity: 100, queueName: 'root', queuePath: 'root' };
+  const r = queueValue(root);
+  return {
+    capacity: 100,
+    usedCapacity: 0,
+    maxCapacity: 100,
+    weight: -1,
+    normalizedWeight: 0,
+    queueName: 'root',
+    queuePath: 'root',
+    maxParallelApps: 2147483647,
+    isAbsoluteResource: false,
+    queues: r.queues,
+    maximumAllocation: resourceValue(cluster.maximumAllocation().memory, cluster.maximumAllocation().vCores),
+    queueAcls: r.queueAcls,
+    queuePriority: 0,
+    mode: 'percentage',
+    queueType: 'parent',
+    creationMethod: 'static',
+  };
+}

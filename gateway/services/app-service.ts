@@ -1,0 +1,200 @@
+import type { AppRecord } from '../../api/yarn.ts';
+import { isFinalState } from '../../api/yarn.ts';
+import { aclAllows, parseAcl } from '../auth/acl.ts';
+import { isAdmin, type AuthConfig, type Principal } from '../auth/principal.ts';
+import { findQueue, type ClusterView } from '../cluster-view.ts';
+import { PlainTextError, RemoteError, badRequest, notFound } from '../errors.ts';
+import type { SubmissionContext } from '../request/parse-submission.ts';
+import type { AppFilter, AppStore } from '../store/app-store.ts';
+import type { IntakeQueue } from '../store/intake-queue.ts';
+
+const APP_ID = /^application_(\d+)_(\d+)$/;
+
+/** Parses an application id the way `ApplicationId.fromString` does, with its messages. */
+export function parseAppId(id: string): { clusterTimestamp: number; seq: number } {
+  if (!id.startsWith('application_'))
+    throw badRequest(
+      `Invalid ApplicationId prefix: ${id}. The valid ApplicationId should start with prefix application`,
+    );
+  const m = APP_ID.exec(id);
+  if (!m) throw new RemoteError('BadRequest', `java.lang.IllegalArgumentException: Invalid ApplicationId: ${id}`);
+  return { clusterTimestamp: Number(m[1]), seq: Number(m[2]) };
+}
+
+/** `application_<ts>_<seq>` with the sequence zero-padded to 4 digits, as YARN formats it. */
+export const formatAppId = (ts: number, seq: number): string => `application_${ts}_${String(seq).padStart(4, '0')}`;
+
+export interface AppServiceDeps {
+  store: AppStore;
+  intake: IntakeQueue;
+  cluster: ClusterView;
+  auth: AuthConfig;
+  now: () => number;
+  /** Highest priority an app may have (`yarn.cluster.max-application-priority`). @defaultValue 10 */
+  maxPriority: number;
+  /** Attempts an app gets when it asks for none or too many (`yarn.resourcemanager.am.max-attempts`). @defaultValue 2 */
+  maxAppAttempts: number;
+}
+
+/** The YARN application lifecycle as the gateway drives it: ids, submission, kill. Never touches Kubernetes. */
+export class AppService {
+  constructor(private readonly d: AppServiceDeps) {}
+
+  async clusterTimestamp(): Promise<number> {
+    return this.d.store.clusterTimestamp(this.d.now());
+  }
+
+  async newApplication(): Promise<{ id: string; max: { memory: number; vCores: number } }> {
+    const ts = await this.clusterTimestamp();
+    const seq = await this.d.store.nextSequence();
+    return { id: formatAppId(ts, seq), max: this.d.cluster.maximumAllocation() };
+  }
+
+  /**
+   * Records the app and hands it to the translator. A resubmission of an existing id is accepted and changes
+   * nothing (the RM answers 202 too); the intake job is re-added, which is a no-op when it exists, so a request that
+   * failed between the two steps is completed by its retry.
+   */
+  async submit(user: string, s: SubmissionContext): Promise<AppRecord> {
+    if (s['application-id'] === '') throw badRequest('Could not parse application id ');
+    let parsed;
+    try {
+      parsed = parseAppId(s['application-id']);
+    } catch {
+      throw badRequest(`Could not parse application id ${s['application-id']}`);
+    }
+    const max = this.d.cluster.maximumAllocation();
+    if (s.resource.memory > max.memory) throw badRequest('Requested more memory than configured max');
+    if (s.resource.vCores > max.vCores) throw badRequest('Requested more cores than configured max');
+    const queueName = s.queue ?? 'default';
+    const queue = findQueue(this.d.cluster.queues(), queueName);
+    const now = this.d.now();
+    const id = s['application-id'];
+    const base: AppRecord = {
+      id,
+      user,
+      name: s['application-name'] || 'N/A',
+      queue: queue?.path ?? queueName,
+      state: 'SUBMITTED',
+      finalStatus: 'UNDEFINED',
+      progress: 0,
+      diagnostics: '',
+      applicationType: (s['application-type'] ?? 'YARN').slice(0, 20),
+      tags: [...new Set(s['application-tags'].map((t) => t.toLowerCase()))],
+      priority: Math.min(Math.max(s.priority ?? 0, 0), this.d.maxPriority),
+      startedTime: now,
+      launchTime: 0,
+      finishedTime: 0,
+      amResource: { memory: s.resource.memory || 1024, vCores: s.resource.vCores || 1 },
+      maxAppAttempts:
+        s['max-app-attempts'] <= 0 || s['max-app-attempts'] > this.d.maxAppAttempts
+          ? this.d.maxAppAttempts
+          : s['max-app-attempts'],
+      unmanagedAM: s['unmanaged-AM'],
+      keepContainers: s['keep-containers-across-application-attempts'],
+      amNodeLabelExpression: s['am-container-node-label-expression'],
+      appNodeLabelExpression: s['app-node-label-expression'],
+      allocatedMB: 0,
+      allocatedVCores: 0,
+      runningContainers: 0,
+      memorySeconds: 0,
+      vcoreSeconds: 0,
+      preemptedResourceMB: 0,
+      preemptedResourceVCores: 0,
+      numNonAMContainerPreempted: 0,
+      numAMContainerPreempted: 0,
+      preemptedMemorySeconds: 0,
+      preemptedVcoreSeconds: 0,
+      attempts: [],
+      acls: s['am-container-spec']['application-acls'],
+    };
+    // Unknown queue, stopped queue or a submit ACL denial: the app exists and is FAILED with the reason, as the RM
+    // records it (clients poll the state and read diagnostics).
+    const rejection = this.admissionProblem(user, queueName, queue);
+    const app: AppRecord = rejection
+      ? { ...base, state: 'FAILED', finalStatus: 'FAILED', diagnostics: rejection, finishedTime: now }
+      : base;
+    if (parsed.clusterTimestamp === (await this.clusterTimestamp())) await this.d.store.reserveSequence(parsed.seq);
+    const result = await this.d.store.create(app, s);
+    if (!isFinalState(result.app.state)) await this.d.intake.submit({ appId: id });
+    return result.app;
+  }
+
+  private admissionProblem(user: string, queueName: string, queue: ReturnType<typeof findQueue>): string | undefined {
+    if (!queue) return `Application submitted by user ${user} to unknown queue: ${queueName}`;
+    if (queue.children.length > 0) {
+      return `Application submitted by user ${user} to non-leaf queue: ${queue.path}`;
+    }
+    if (queue.state === 'STOPPED') return `Queue ${queue.path} is STOPPED. Cannot accept submission of application.`;
+    const groups = this.d.auth.groups[user] ?? [];
+    const queues = this.d.cluster.queues();
+    // Submit rights are inherited: allowed on the queue or on any ancestor (CapacityScheduler semantics).
+    for (let q: typeof queue | undefined = queue; q; q = q.parent ? findQueue(queues, q.parent) : undefined) {
+      if (aclAllows(parseAcl(q.aclSubmit), user, groups) || aclAllows(parseAcl(q.aclAdminister), user, groups))
+        return undefined;
+    }
+    if (aclAllows(this.d.auth.adminAcl, user, groups)) return undefined;
+    return `User ${user} does not have permission to submit application to queue ${queue.path}`;
+  }
+
+  list(filter: AppFilter): Promise<AppRecord[]> {
+    return this.d.store.list(filter);
+  }
+
+  countByState(): ReturnType<AppStore['countByState']> {
+    return this.d.store.countByState();
+  }
+
+  async get(id: string): Promise<AppRecord> {
+    parseAppId(id);
+    const app = await this.d.store.get(id);
+    if (!app) throw notFound(`app with id: ${id} not found`);
+    return app;
+  }
+
+  /** Whether `p` may modify (kill, move, re-prioritise) `app`: owner, MODIFY_APP ACL, queue or cluster admin. */
+  canModify(p: Principal, app: AppRecord): boolean {
+    if (!p.user) return false;
+    if (p.user === app.user || isAdmin(this.d.auth, p)) return true;
+    const modify = app.acls.MODIFY_APP;
+    if (modify !== undefined && aclAllows(parseAcl(modify), p.user, p.groups)) return true;
+    const queues = this.d.cluster.queues();
+    for (let q = findQueue(queues, app.queue); q; q = q.parent ? findQueue(queues, q.parent) : undefined) {
+      if (aclAllows(parseAcl(q.aclAdminister), p.user, p.groups)) return true;
+    }
+    return false;
+  }
+
+  /** Whether `p` sees the ACL-protected fields of `app` (VIEW_APP or modify rights). */
+  canView(p: Principal, app: AppRecord): boolean {
+    if (!p.user) return true; // anonymous reads run as the static user, who sees all on an insecure cluster
+    if (this.canModify(p, app)) return true;
+    const view = app.acls.VIEW_APP;
+    return view !== undefined && aclAllows(parseAcl(view), p.user, p.groups);
+  }
+
+  /**
+   * Kill: a final app answers its state without any check (as the RM does); otherwise the caller must be allowed,
+   * the app is marked as being killed and the translator gets a kill job. Returns the state to answer.
+   */
+  async kill(p: Principal, id: string, diagnostics?: string): Promise<{ state: string; done: boolean }> {
+    const app = await this.get(id);
+    if (isFinalState(app.state)) return { state: app.state, done: true };
+    if (!p.user) throw new RemoteError('NotAuthenticated', 'Unable to obtain user name, user not authenticated');
+    if (!this.canModify(p, app))
+      throw new PlainTextError(403, `Unauthorized attempt to kill appid ${id} by remote user ${p.user}`);
+    const message = `Application ${id} was killed by user ${p.user}${diagnostics ? ` with diagnostic message: ${diagnostics}` : ''}`;
+    await this.d.intake.kill({ appId: id, user: p.user, diagnostics: message });
+    // Not yet started anywhere: nothing to tear down, so the kill completes here.
+    if (app.state === 'SUBMITTED' || app.state === 'NEW' || app.state === 'NEW_SAVING') {
+      const now = this.d.now();
+      const killed = await this.d.store.update(id, (a) =>
+        isFinalState(a.state)
+          ? a
+          : { ...a, state: 'KILLED', finalStatus: 'KILLED', diagnostics: message, finishedTime: now },
+      );
+      return { state: killed?.state ?? 'KILLED', done: true };
+    }
+    return { state: app.state, done: false };
+  }
+}

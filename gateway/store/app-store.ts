@@ -1,0 +1,41 @@
+import type { AppRecord, YarnApplicationState } from '../../api/yarn.ts';
+
+/** Filters of `GET /apps`, already validated. Sets are matched case-insensitively where the RM does. */
+export interface AppFilter {
+  states?: ReadonlySet<YarnApplicationState>;
+  finalStatus?: string;
+  user?: string;
+  /** Full queue path (`root.spark`). */
+  queue?: string;
+  types?: ReadonlySet<string>;
+  tags?: ReadonlySet<string>;
+  name?: string;
+  startedTimeBegin?: number;
+  startedTimeEnd?: number;
+  finishedTimeBegin?: number;
+  finishedTimeEnd?: number;
+  limit?: number;
+}
+
+/** Outcome of creating an app: created now, or already there (a retried submission). */
+export type CreateResult = { created: true; app: AppRecord } | { created: false; app: AppRecord };
+
+/**
+ * Where the gateway keeps YARN applications. Every replica of the gateway shares it (Redis), so any of them answers
+ * the same. Implementations must make `create` atomic: a crash never leaves an app without its indexes.
+ */
+export interface AppStore {
+  /** The RM start timestamp every id embeds; fixed the first time any gateway starts. */
+  clusterTimestamp(now: number): Promise<number>;
+  /** The next application sequence number. */
+  nextSequence(): Promise<number>;
+  /** Makes sure `nextSequence` never hands out `seq` (a client submitted an id it never got). */
+  reserveSequence(seq: number): Promise<void>;
+  create(app: AppRecord, submission: unknown): Promise<CreateResult>;
+  get(id: string): Promise<AppRecord | undefined>;
+  /** Applies `change` to the stored app (optimistically, retrying on concurrent writes); undefined if unknown. */
+  update(id: string, change: (app: AppRecord) => AppRecord): Promise<AppRecord | undefined>;
+  list(filter: AppFilter): Promise<AppRecord[]>;
+  /** How many apps there are per state (for /metrics and /appstatistics). */
+  countByState(): Promise<Map<YarnApplicationState, number>>;
+}
