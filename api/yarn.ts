@@ -145,6 +145,14 @@ export interface AppRecord {
 /** BullMQ queues between the gateway (producer) and the translator (worker). Job ids are the application ids. */
 export const SUBMIT_QUEUE = 'yarn-submit';
 export const KILL_QUEUE = 'yarn-kill';
+/** Changes to a running app's queue, priority or lifetime: the translator re-reads the record and applies them. */
+export const UPDATE_QUEUE = 'yarn-update';
+
+/** Payload of an update job. */
+export interface UpdateJob {
+  appId: string;
+  what: 'queue' | 'priority' | 'timeout';
+}
 
 /** Payload of a kill job. */
 export interface KillJob {

@@ -34,7 +34,14 @@ const ROUTES: [RegExp, string[]][] = [
   [/^\/apps\/[^/]+\/?$/, ['GET']],
   [/^\/apps\/[^/]+\/state\/?$/, ['GET', 'PUT']],
   [/^\/apps\/[^/]+\/appattempts\/?$/, ['GET']],
+  [/^\/apps\/[^/]+\/appattempts\/[^/]+\/?$/, ['GET']],
+  [/^\/apps\/[^/]+\/appattempts\/[^/]+\/containers\/?$/, ['GET']],
+  [/^\/apps\/[^/]+\/appattempts\/[^/]+\/containers\/[^/]+\/?$/, ['GET']],
   [/^\/apps\/[^/]+\/timeouts\/?$/, ['GET']],
+  [/^\/apps\/[^/]+\/timeouts\/[^/]+\/?$/, ['GET']],
+  [/^\/apps\/[^/]+\/timeout\/?$/, ['PUT']],
+  [/^\/apps\/[^/]+\/queue\/?$/, ['GET', 'PUT']],
+  [/^\/apps\/[^/]+\/priority\/?$/, ['GET', 'PUT']],
 ];
 
 /** Headers every RM answer carries (Hadoop's HttpServer2 defaults). */

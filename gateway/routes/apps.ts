@@ -1,5 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { isFinalState, type AppRecord, type DeselectField } from '../../api/yarn.ts';
+import { type AppRecord, type ContainerRecord, type DeselectField } from '../../api/yarn.ts';
+import type { Value } from '../serialize/schema.ts';
 import { requireUser } from '../auth/principal.ts';
 import { findQueue, type ClusterView } from '../cluster-view.ts';
 import { badRequest, notFound, PlainTextError } from '../errors.ts';
@@ -7,7 +8,20 @@ import { appInfoValue, lifetimeTimeout } from '../present.ts';
 import { bodyFormat, parseBody } from '../request/body.ts';
 import { parseAppQuery } from '../request/parse-app-query.ts';
 import { parseSubmission } from '../request/parse-submission.ts';
-import { app as appDao, appAttempts, apps as appsDao, appState, newApplication, timeouts } from '../serialize/daos.ts';
+import {
+  app as appDao,
+  appAttempt,
+  appAttempts,
+  appPriority,
+  appQueue,
+  apps as appsDao,
+  appState,
+  container,
+  containers,
+  newApplication,
+  timeoutRoot,
+  timeouts,
+} from '../serialize/daos.ts';
 import { send } from '../serialize/respond.ts';
 import { CONTENT_TYPES, negotiate } from '../serialize/negotiate.ts';
 import type { AppService } from '../services/app-service.ts';
@@ -132,7 +146,7 @@ export function appsRouter(d: AppsRouterDeps): Router {
             : '',
         blacklistedNodes: '',
         nodesBlacklistedBySystem: '',
-        appAttemptId: `appattempt_${app.id.slice('application_'.length)}_${String(a.id).padStart(6, '0')}`,
+        appAttemptId: attemptIdOf(app.id, a.id),
         exportPorts: 'null',
         appAttemptState: a.state,
       })),
@@ -144,7 +158,143 @@ export function appsRouter(d: AppsRouterDeps): Router {
     send(req, res, timeouts, { timeout: [lifetimeTimeout(app, d.now())] });
   });
 
+  r.get('/apps/:id/timeouts/:type', async (req, res) => {
+    const app = await d.apps.get(param(req));
+    const type = String(req.params.type).toUpperCase();
+    if (type !== 'LIFETIME') {
+      throw badRequest(
+        `Invalid application-state ${String(req.params.type)} specified. It should be one of [LIFETIME]`,
+      );
+    }
+    send(req, res, timeoutRoot, lifetimeTimeout(app, d.now()));
+  });
+
+  r.put('/apps/:id/timeout', raw, async (req, res) => {
+    negotiate(req);
+    const app = await d.apps.get(param(req));
+    const parsed = (await body(req, 'timeout')) as Record<string, unknown>;
+    // JSON wraps the object in "timeout"; XML's root element already is <timeout>.
+    const t = (typeof parsed.timeout === 'object' && parsed.timeout !== null ? parsed.timeout : parsed) as Record<
+      string,
+      unknown
+    >;
+    if (typeof t.type !== 'string' || typeof t.expiryTime !== 'string')
+      throw new PlainTextError(400, 'Timeout type or ExpiryTime is null.');
+    if (t.type.toUpperCase() !== 'LIFETIME')
+      throw new PlainTextError(
+        400,
+        `No enum constant org.apache.hadoop.yarn.api.records.ApplicationTimeoutType.${t.type}`,
+      );
+    const expiry = parseYarnTime(t.expiryTime);
+    if (expiry === undefined)
+      throw new PlainTextError(
+        400,
+        `Expire time is not in ISO8601 format. ISO8601 supported format is yyyy-MM-dd'T'HH:mm:ss.SSSZ. Configured timeout value is ${t.expiryTime}`,
+      );
+    const updated = await d.apps.setLifetime(req.principal, app.id, expiry);
+    send(req, res, timeoutRoot, lifetimeTimeout(updated, d.now()));
+  });
+
+  r.get('/apps/:id/queue', async (req, res) => {
+    const app = await d.apps.get(param(req));
+    send(req, res, appQueue, { queue: app.queue });
+  });
+
+  r.put('/apps/:id/queue', raw, async (req, res) => {
+    negotiate(req);
+    const app = await d.apps.get(param(req));
+    const target = (await body(req, 'appqueue')) as { queue?: unknown };
+    if (typeof target.queue !== 'string' || target.queue === '') throw badRequest('Queue name must be specified');
+    send(req, res, appQueue, { queue: await d.apps.move(req.principal, app.id, target.queue) });
+  });
+
+  r.get('/apps/:id/priority', async (req, res) => {
+    const app = await d.apps.get(param(req));
+    send(req, res, appPriority, { priority: app.priority });
+  });
+
+  r.put('/apps/:id/priority', raw, async (req, res) => {
+    negotiate(req);
+    const app = await d.apps.get(param(req));
+    const target = (await body(req, 'applicationpriority')) as { priority?: unknown };
+    const n = typeof target.priority === 'number' ? target.priority : Number(target.priority);
+    if (target.priority === undefined || target.priority === '' || !Number.isInteger(n)) {
+      throw badRequest('Priority must be an integer');
+    }
+    send(req, res, appPriority, { priority: await d.apps.setPriority(req.principal, app.id, n) });
+  });
+
+  r.get('/apps/:id/appattempts/:attemptId', async (req, res) => {
+    const { app, attempt } = await findAttempt(req);
+    send(req, res, appAttempt, {
+      appAttemptId: attemptIdOf(app.id, attempt.id),
+      host: attempt.nodeId?.split(':')[0] ?? 'N/A',
+      rpcPort: -1,
+      trackingUrl: app.trackingUrl ?? '',
+      originalTrackingUrl: app.trackingUrl ?? '',
+      diagnosticsInfo: attempt.diagnostics ?? '',
+      appAttemptState: attempt.state,
+      amContainerId: attempt.containerId ?? '',
+      startedTime: attempt.startTime,
+      finishedTime: attempt.finishedTime,
+    });
+  });
+
+  r.get('/apps/:id/appattempts/:attemptId/containers', async (req, res) => {
+    const { app, attempt } = await findAttempt(req);
+    const list = await d.apps.containers(app.id, attempt.id);
+    send(req, res, containers, { container: list.map((c) => containerValue(c, app.user, d.now())) });
+  });
+
+  r.get('/apps/:id/appattempts/:attemptId/containers/:containerId', async (req, res) => {
+    const { app, attempt } = await findAttempt(req);
+    const cid = String(req.params.containerId);
+    const found = (await d.apps.containers(app.id, attempt.id)).find((c) => c.containerId === cid);
+    if (!found) throw notFound(`container with id: ${cid} not found`);
+    send(req, res, container, containerValue(found, app.user, d.now()));
+  });
+
+  async function findAttempt(req: Request): Promise<{ app: AppRecord; attempt: AppRecord['attempts'][number] }> {
+    const app = await d.apps.get(param(req));
+    const raw = String(req.params.attemptId);
+    const m = /^appattempt_(\d+)_(\d+)_(\d+)$/.exec(raw);
+    if (!m) throw badRequest(`Invalid AppAttemptId: ${raw}`);
+    const attempt = app.attempts.find((a) => attemptIdOf(app.id, a.id) === raw);
+    if (!attempt) throw notFound(`appattempt with id: ${raw} not found`);
+    return { app, attempt };
+  }
+
   return r;
 }
 
-export { isFinalState, notFound, PlainTextError };
+/** `appattempt_<ts>_<seq>_<attempt, 6 digits>`, as YARN formats attempt ids. */
+export const attemptIdOf = (appId: string, attempt: number): string =>
+  `appattempt_${appId.slice('application_'.length)}_${String(attempt).padStart(6, '0')}`;
+
+/** `yyyy-MM-dd'T'HH:mm:ss.SSSZ` (Z as +hhmm or +hh:mm), the format the RM accepts for expiry times. */
+export function parseYarnTime(text: string): number | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3})([+-]\d{2}):?(\d{2})$/.exec(text);
+  if (!m) return undefined;
+  const ms = Date.parse(`${m[1]}${m[2]}:${m[3]}`);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function containerValue(c: ContainerRecord, user: string, now: number): Record<string, Value> {
+  return {
+    containerId: c.containerId,
+    allocatedMB: c.allocatedMB,
+    allocatedVCores: c.allocatedVCores,
+    assignedNodeId: c.nodeId,
+    priority: c.priority,
+    startedTime: c.startedTime,
+    finishedTime: c.finishedTime,
+    elapsedTime: (c.finishedTime || now) - c.startedTime,
+    logUrl: `http://${c.nodeHttpAddress}/node/containerlogs/${c.containerId}/${user}`,
+    containerExitStatus: c.exitStatus,
+    containerState: c.state,
+    nodeHttpAddress: `http://${c.nodeHttpAddress}`,
+    nodeId: c.nodeId,
+    allocatedResources: { 'memory-mb': c.allocatedMB, vcores: c.allocatedVCores },
+    diagnosticsInfo: c.diagnostics,
+  };
+}

@@ -217,6 +217,7 @@ export const containerInfo = obj([
   ['startedTime', strLong],
   ['finishedTime', strLong],
   ['elapsedTime', strLong],
+  ['diagnosticsInfo', str],
   ['logUrl', str],
   ['containerExitStatus', strInt],
   ['containerState', str],

@@ -174,6 +174,58 @@ export class AppService {
   }
 
   /**
+   * Move to another leaf queue (`PUT /apps/{id}/queue`). As the RM: an unknown target queue and a caller without
+   * modify rights both get the plain-text 403; a finished app gets a plain-text 400. Returns the full queue path.
+   */
+  async move(p: Principal, id: string, target: string): Promise<string> {
+    const app = await this.get(id);
+    if (!p.user) throw new RemoteError('NotAuthenticated', 'Unable to obtain user name, user not authenticated');
+    const queue = findQueue(this.d.cluster.queues(), target);
+    if (!this.canModify(p, app) || !queue) {
+      throw new PlainTextError(403, `Unauthorized attempt to move appid ${id} by remote user ${p.user}`);
+    }
+    if (isFinalState(app.state)) throw new PlainTextError(400, `App in ${app.state} state cannot be moved.`);
+    if (queue.children.length > 0) throw badRequest(`Cannot move application ${id} to non-leaf queue ${queue.path}`);
+    if (queue.path === app.queue) return app.queue;
+    await this.d.store.update(id, (a) => ({ ...a, queue: queue.path }));
+    await this.d.intake.update({ appId: id, what: 'queue' });
+    return queue.path;
+  }
+
+  /** Priority (`PUT /apps/{id}/priority`), clamped to the cluster maximum as the RM does silently. */
+  async setPriority(p: Principal, id: string, priority: number): Promise<number> {
+    const app = await this.get(id);
+    if (!p.user) throw new RemoteError('NotAuthenticated', 'Unable to obtain user name, user not authenticated');
+    if (!this.canModify(p, app)) {
+      throw new PlainTextError(403, `Unauthorized attempt to change priority of appid ${id} by remote user ${p.user}`);
+    }
+    const effective = Math.min(Math.max(priority, 0), this.d.maxPriority);
+    if (effective !== app.priority) {
+      await this.d.store.update(id, (a) => ({ ...a, priority: effective }));
+      if (!isFinalState(app.state)) await this.d.intake.update({ appId: id, what: 'priority' });
+    }
+    return effective;
+  }
+
+  /** LIFETIME timeout (`PUT /apps/{id}/timeout`): an absolute expiry; the translator kills the app when it passes. */
+  async setLifetime(p: Principal, id: string, expiry: number): Promise<AppRecord> {
+    const app = await this.get(id);
+    if (!p.user) throw new RemoteError('NotAuthenticated', 'Unable to obtain user name, user not authenticated');
+    if (!this.canModify(p, app)) {
+      throw new PlainTextError(403, `Unauthorized attempt to change timeout of app ${id} by remote user ${p.user}`);
+    }
+    if (isFinalState(app.state))
+      throw new PlainTextError(400, `Application is in ${app.state} state, timeout can not be updated.`);
+    const updated = await this.d.store.update(id, (a) => ({ ...a, lifetimeExpiry: expiry }));
+    await this.d.intake.update({ appId: id, what: 'timeout' });
+    return updated ?? app;
+  }
+
+  containers(id: string, attempt: number): ReturnType<AppStore['containers']> {
+    return this.d.store.containers(id, attempt);
+  }
+
+  /**
    * Kill: a final app answers its state without any check (as the RM does); otherwise the caller must be allowed,
    * the app is marked as being killed and the translator gets a kill job. Returns the state to answer.
    */

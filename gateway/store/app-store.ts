@@ -1,4 +1,4 @@
-import type { AppRecord, YarnApplicationState } from '../../api/yarn.ts';
+import type { AppRecord, ContainerRecord, YarnApplicationState } from '../../api/yarn.ts';
 
 /** Filters of `GET /apps`, already validated. Sets are matched case-insensitively where the RM does. */
 export interface AppFilter {
@@ -36,6 +36,8 @@ export interface AppStore {
   /** Applies `change` to the stored app (optimistically, retrying on concurrent writes); undefined if unknown. */
   update(id: string, change: (app: AppRecord) => AppRecord): Promise<AppRecord | undefined>;
   list(filter: AppFilter): Promise<AppRecord[]>;
+  /** Live containers of an attempt, as the translator reports them from pods. */
+  containers(appId: string, attempt: number): Promise<ContainerRecord[]>;
   /** How many apps there are per state (for /metrics and /appstatistics). */
   countByState(): Promise<Map<YarnApplicationState, number>>;
 }

@@ -1,11 +1,20 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
-import { KILL_QUEUE, SUBMIT_QUEUE, type KillJob, type SubmitJob } from '../../api/yarn.ts';
+import {
+  KILL_QUEUE,
+  SUBMIT_QUEUE,
+  UPDATE_QUEUE,
+  type KillJob,
+  type SubmitJob,
+  type UpdateJob,
+} from '../../api/yarn.ts';
 
 /** Where accepted submissions and kills go; the translator consumes them. */
 export interface IntakeQueue {
   /** Idempotent: the job id is the app id, so a retried request never makes a second job. */
   submit(job: SubmitJob): Promise<void>;
   kill(job: KillJob): Promise<void>;
+  /** Not deduplicated: every change is applied, in order. */
+  update(job: UpdateJob): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -13,6 +22,7 @@ export interface IntakeQueue {
 export class BullIntakeQueue implements IntakeQueue {
   private readonly submitQueue: Queue;
   private readonly killQueue: Queue;
+  private readonly updateQueue: Queue;
   private closing?: Promise<void>;
 
   constructor(connection: ConnectionOptions, prefix = 'loom') {
@@ -28,6 +38,11 @@ export class BullIntakeQueue implements IntakeQueue {
     };
     this.submitQueue = new Queue(SUBMIT_QUEUE, opts);
     this.killQueue = new Queue(KILL_QUEUE, opts);
+    this.updateQueue = new Queue(UPDATE_QUEUE, opts);
+  }
+
+  async update(job: UpdateJob): Promise<void> {
+    await this.updateQueue.add(job.what, job);
   }
 
   async submit(job: SubmitJob): Promise<void> {
@@ -39,7 +54,11 @@ export class BullIntakeQueue implements IntakeQueue {
   }
 
   close(): Promise<void> {
-    this.closing ??= Promise.allSettled([this.submitQueue.close(), this.killQueue.close()]).then(() => undefined);
+    this.closing ??= Promise.allSettled([
+      this.submitQueue.close(),
+      this.killQueue.close(),
+      this.updateQueue.close(),
+    ]).then(() => undefined);
     return this.closing;
   }
 }

@@ -1,5 +1,11 @@
 import type { Redis } from 'ioredis';
-import { isFinalState, YARN_APPLICATION_STATES, type AppRecord, type YarnApplicationState } from '../../api/yarn.ts';
+import {
+  isFinalState,
+  YARN_APPLICATION_STATES,
+  type AppRecord,
+  type ContainerRecord,
+  type YarnApplicationState,
+} from '../../api/yarn.ts';
 import type { AppFilter, AppStore, CreateResult } from './app-store.ts';
 
 /**
@@ -8,6 +14,7 @@ import type { AppFilter, AppStore, CreateResult } from './app-store.ts';
  * - `app:<id>`: the record (JSON); `submission:<id>`: the submission context the translator reads;
  * - `apps:all` (zset by submit time) and sets per state, user, queue, type and tag, so `/apps` filters
  *   intersect indexes instead of scanning every record;
+ * - `containers:<id>:<attempt>`: hash containerId → JSON ContainerRecord, written by the translator;
  * - `apps:completed` (zset by finish time): apps beyond `maxCompletedApps` are forgotten, oldest first, as the RM's
  *   `yarn.resourcemanager.max-completed-applications` does.
  */
@@ -130,7 +137,10 @@ export class RedisAppStore implements AppStore {
     victims.forEach((id, i) => {
       const json = records[i];
       if (json) for (const k of this.indexKeys(JSON.parse(json) as AppRecord)) tx.srem(k, id);
-      tx.del(this.k('app', id), this.k('submission', id))
+      const attempts = json
+        ? (JSON.parse(json) as AppRecord).attempts.map((a) => this.k('containers', id, String(a.id)))
+        : [];
+      tx.del(this.k('app', id), this.k('submission', id), ...attempts)
         .zrem(this.k('apps', 'all'), id)
         .zrem(this.k('apps', 'completed'), id);
     });
@@ -177,6 +187,11 @@ export class RedisAppStore implements AppStore {
       )
       .sort((a, b) => a.startedTime - b.startedTime || a.id.localeCompare(b.id));
     return f.limit !== undefined && out.length > f.limit ? out.slice(out.length - f.limit) : out;
+  }
+
+  async containers(appId: string, attempt: number): Promise<ContainerRecord[]> {
+    const all = await this.redis.hvals(this.k('containers', appId, String(attempt)));
+    return all.map((j) => JSON.parse(j) as ContainerRecord).sort((a, b) => a.containerId.localeCompare(b.containerId));
   }
 
   async countByState(): Promise<Map<YarnApplicationState, number>> {

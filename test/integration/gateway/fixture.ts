@@ -11,7 +11,7 @@ import { KubeClusterView } from '../../../gateway/k8s/kube-cluster-view.ts';
 import { AppService } from '../../../gateway/services/app-service.ts';
 import { BullIntakeQueue } from '../../../gateway/store/intake-queue.ts';
 import { RedisAppStore } from '../../../gateway/store/redis-app-store.ts';
-import { KILL_QUEUE, SUBMIT_QUEUE } from '../../../api/yarn.ts';
+import { KILL_QUEUE, SUBMIT_QUEUE, UPDATE_QUEUE } from '../../../api/yarn.ts';
 import { clusterEnv } from '../harness.ts';
 
 /**
@@ -26,6 +26,7 @@ export interface GatewayFixture {
   prefix: string;
   submitQueue: Queue;
   killQueue: Queue;
+  updateQueue: Queue;
   close(): Promise<void>;
 }
 
@@ -56,6 +57,7 @@ export async function startGateway(o: { maxCompletedApps?: number } = {}): Promi
   const app = createGateway({ apps, cluster, auth, log, now, startedOn: now(), loomVersion: 'test' });
   const submitQueue = new Queue(SUBMIT_QUEUE, { connection, prefix: bullPrefix });
   const killQueue = new Queue(KILL_QUEUE, { connection, prefix: bullPrefix });
+  const updateQueue = new Queue(UPDATE_QUEUE, { connection, prefix: bullPrefix });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -66,12 +68,14 @@ export async function startGateway(o: { maxCompletedApps?: number } = {}): Promi
     prefix,
     submitQueue,
     killQueue,
+    updateQueue,
     close: async () => {
       await new Promise<void>((r) => server.close(() => r()));
       await cluster.stop();
       await submitQueue.obliterate({ force: true }).catch(() => undefined);
       await killQueue.obliterate({ force: true }).catch(() => undefined);
-      await Promise.allSettled([submitQueue.close(), killQueue.close(), intake.close()]);
+      await updateQueue.obliterate({ force: true }).catch(() => undefined);
+      await Promise.allSettled([submitQueue.close(), killQueue.close(), updateQueue.close(), intake.close()]);
       const keys = await redis.keys(`${prefix}*`);
       if (keys.length) await redis.del(...keys);
       await redis.quit();
