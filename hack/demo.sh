@@ -1,24 +1,42 @@
 #!/usr/bin/env bash
-# `make demo`: brings the local cluster and Redis up, shows them working, and leaves them running for you.
-# Later issues grow this into the full batch-on-reclaimed-capacity demo.
+# `make demo`: the local cluster (20 kwok nodes), Redis and every Loom component that exists, then a YARN
+# application submitted and killed through the REST API with curl, exactly as a batch platform would.
+# Everything keeps running afterwards for you to explore; `npx loom down` stops it.
+# Later issues grow this into the full batch-on-reclaimed-capacity demo with its utilization report.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 loom() { node "$root/bin/loom.mjs" "$@"; }
-loom up --nodes "${LOOM_DEMO_NODES:-20}"
+loom up --nodes "${LOOM_DEMO_NODES:-20}" --gateway-port "${LOOM_DEMO_GATEWAY_PORT:-8088}"
 eval "$(loom cluster env)"
+rm_url="$(loom cluster status --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const c=JSON.parse(s).components.find(x=>x.name==="gateway");console.log(c?c.endpoint:"")})')"
+ws="$rm_url/ws/v1/cluster"
 echo
 loom cluster status
 echo
-kubectl get nodes -L topology.kubernetes.io/zone,topology.loom.dev/rack | head -8
-echo "..."
-kubectl get crd -l '!x' -o name | grep loom || true
+kubectl get nodes -L topology.kubernetes.io/zone,topology.loom.dev/rack | awk 'NR<=6'
+echo "... ($(kubectl get nodes --no-headers | wc -l) nodes)"
+kubectl get queues
 echo
+echo "== YARN REST API at $ws"
+curl -sf "$ws/info" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const i=JSON.parse(s).clusterInfo;console.log(`clusterInfo: id=${i.id} haState=${i.haState} version=${i.resourceManagerVersion}`)})'
+id="$(curl -sf -X POST "$ws/apps/new-application?user.name=demo" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)["application-id"]))')"
+echo "new-application: $id"
+curl -sf -X POST "$ws/apps?user.name=demo" -H 'Content-Type: application/json' -d @- <<JSON >/dev/null
+{"application-id":"$id","application-name":"demo-spark-pi","queue":"spark","application-type":"SPARK",
+ "application-tags":{"tag":["demo","sim.loom.dev/duration=30s"]},"resource":{"memory":1024,"vCores":1},
+ "am-container-spec":{"commands":{"command":"{{JAVA_HOME}}/bin/java org.apache.spark.deploy.yarn.ApplicationMaster --class org.apache.spark.examples.SparkPi"}}}
+JSON
+echo "submitted: $(curl -sf "$ws/apps/$id/state")"
+curl -sf "$ws/apps?states=SUBMITTED,ACCEPTED,RUNNING" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const a of JSON.parse(s).apps.app??[])console.log(`  ${a.id}  ${a.user}  ${a.queue}  ${a.applicationType}  ${a.state}`)})'
+echo "kill: $(curl -sf -X PUT "$ws/apps/$id/state?user.name=demo" -H 'Content-Type: application/json' -d '{"state":"KILLED"}')"
 cat <<MSG
-The local cluster is running. Use it from this shell with:
 
-  eval "\$(npx loom cluster env)"
+Loom is running. From this shell:
+
+  eval "\$(npx loom cluster env)"          # KUBECONFIG, REDIS_URL, kubectl on PATH
   kubectl get nodes,schedulingunits,queues
+  curl $ws/apps
 
-Redis for Loom's components: $REDIS_URL
-Stop everything with: npx loom down
+The translator and scheduler (next issues) will run submitted apps on the kwok nodes; today the gateway records
+them and queues them for the translator. Stop everything with: npx loom down
 MSG
