@@ -27,7 +27,13 @@ const resourceSeconds = (app: AppRecord): Record<string, Value> => ({
  */
 export function appInfoValue(
   app: AppRecord,
-  o: { clusterTimestamp: number; now: number; access: boolean; deselect?: ReadonlySet<DeselectField> },
+  o: {
+    clusterTimestamp: number;
+    now: number;
+    access: boolean;
+    deselect?: ReadonlySet<DeselectField>;
+    rmOrigin?: string;
+  },
 ): Record<string, Value> {
   const final = isFinalState(app.state);
   const trackingReady =
@@ -41,7 +47,11 @@ export function appInfoValue(
     finalStatus: app.finalStatus,
     progress: final && app.state === 'FINISHED' ? 100 : app.progress,
     trackingUI: final ? 'History' : trackingReady ? 'ApplicationMaster' : 'UNASSIGNED',
-    trackingUrl: trackingReady || final ? app.trackingUrl : undefined,
+    // A finished app that never had an AM links to the RM's own app page, as the RM does.
+    trackingUrl:
+      trackingReady || final
+        ? (app.trackingUrl ?? (final && o.rmOrigin ? `${o.rmOrigin}/cluster/app/${app.id}` : undefined))
+        : undefined,
     diagnostics: app.diagnostics,
     clusterId: o.clusterTimestamp,
     applicationType: app.applicationType,
@@ -59,7 +69,7 @@ export function appInfoValue(
     }
     v.amHostHttpAddress = app.amHostHttpAddress;
     v.amRPCAddress = app.amRPCAddress;
-    v.masterNodeId = app.masterNodeId;
+    v.masterNodeId = app.masterNodeId ?? '';
     v.allocatedMB = final ? -1 : app.allocatedMB;
     v.allocatedVCores = final ? -1 : app.allocatedVCores;
     v.reservedMB = final ? -1 : 0;

@@ -35,6 +35,9 @@ export interface AppsRouterDeps {
 
 const raw = express.raw({ type: () => true, limit: '1mb' });
 
+/** `http://host:port` of this request, which the RM uses for links to itself. */
+const origin = (req: Request): string => `${req.protocol}://${req.get('host') ?? '127.0.0.1'}`;
+
 const param = (req: Request): string => {
   const v = req.params.id;
   return typeof v === 'string' ? v : '';
@@ -53,6 +56,7 @@ export function appsRouter(d: AppsRouterDeps): Router {
       clusterTimestamp: await d.apps.clusterTimestamp(),
       now: d.now(),
       access: d.apps.canView(req.principal, app),
+      rmOrigin: origin(req),
       ...(deselect ? { deselect } : {}),
     });
 

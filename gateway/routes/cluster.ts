@@ -54,7 +54,8 @@ export function clusterRouter(d: ClusterRouterDeps): Router {
     const usedV = sum((x) => x.usedVCores);
     send(req, res, clusterMetrics, {
       appsSubmitted: YARN_APPLICATION_STATES.reduce((a, s) => a + n(s), 0),
-      appsCompleted: n('FINISHED') + n('FAILED') + n('KILLED'),
+      // Hadoop counts only FINISHED apps as completed; failed and killed have their own counters.
+      appsCompleted: n('FINISHED'),
       appsPending: n('ACCEPTED') + n('SUBMITTED') + n('NEW') + n('NEW_SAVING'),
       appsRunning: n('RUNNING'),
       appsFailed: n('FAILED'),
@@ -195,6 +196,23 @@ export function schedulerValue(cluster: ClusterView): Record<string, Value> {
     }
     return v * 100;
   };
+  const zero = resourceValue(0, 0);
+  const partition = (q: QueueView): Record<string, Value> => ({
+    partitionName: '',
+    capacity: q.capacity,
+    usedCapacity: 0,
+    maxCapacity: q.maxCapacity,
+    absoluteCapacity: abs(q, (x) => x.capacity),
+    absoluteUsedCapacity: 0,
+    absoluteMaxCapacity: abs(q, (x) => x.maxCapacity),
+    maxAMLimitPercentage: 10,
+    weight: -1,
+    normalizedWeight: 0,
+    configuredMinResource: zero,
+    configuredMaxResource: zero,
+    effectiveMinResource: zero,
+    effectiveMaxResource: zero,
+  });
   const queueValue = (q: QueueView): Record<string, Value> => {
     const children = q.children.map((c) => byPath.get(c)).filter((x): x is QueueView => !!x);
     const common: Record<string, Value> = {
@@ -218,6 +236,20 @@ export function schedulerValue(cluster: ClusterView): Record<string, Value> {
       allocatedContainers: 0,
       reservedContainers: 0,
       pendingContainers: 0,
+      capacities: { queueCapacitiesByPartition: [partition(q)] },
+      resources: {
+        resourceUsagesByPartition: [
+          {
+            partitionName: '',
+            used: zero,
+            reserved: zero,
+            pending: zero,
+            amUsed: zero,
+            amLimit: zero,
+            userAmLimit: zero,
+          },
+        ],
+      },
       queueAcls: {
         queueAcl: [
           { accessType: 'ADMINISTER_QUEUE', accessControlList: q.aclAdminister },
@@ -262,6 +294,7 @@ export function schedulerValue(cluster: ClusterView): Record<string, Value> {
     maxParallelApps: 2147483647,
     isAbsoluteResource: false,
     queues: r.queues,
+    capacities: r.capacities,
     maximumAllocation: resourceValue(cluster.maximumAllocation().memory, cluster.maximumAllocation().vCores),
     queueAcls: r.queueAcls,
     queuePriority: 0,

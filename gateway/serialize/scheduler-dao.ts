@@ -28,6 +28,48 @@ const queueAcls = obj([
   ],
 ]);
 
+/** Per-partition capacities (`capacities.queueCapacitiesByPartition`), read by Enterprise Gateway and yarn-api-client. */
+const capacities = obj([
+  [
+    'queueCapacitiesByPartition',
+    list(
+      obj([
+        ['partitionName', str],
+        ['capacity', float],
+        ['usedCapacity', float],
+        ['maxCapacity', float],
+        ['absoluteCapacity', float],
+        ['absoluteUsedCapacity', float],
+        ['absoluteMaxCapacity', float],
+        ['maxAMLimitPercentage', float],
+        ['weight', float],
+        ['normalizedWeight', float],
+        ['configuredMinResource', resourceInfo],
+        ['configuredMaxResource', resourceInfo],
+        ['effectiveMinResource', resourceInfo],
+        ['effectiveMaxResource', resourceInfo],
+      ]),
+    ),
+  ],
+]);
+
+const resources = obj([
+  [
+    'resourceUsagesByPartition',
+    list(
+      obj([
+        ['partitionName', str],
+        ['used', resourceInfo],
+        ['reserved', resourceInfo],
+        ['pending', resourceInfo],
+        ['amUsed', resourceInfo],
+        ['amLimit', resourceInfo],
+        ['userAmLimit', resourceInfo],
+      ]),
+    ),
+  ],
+]);
+
 const commonFields: [string, ObjectSchema['fields'][number]['schema']][] = [
   ['queuePath', str],
   ['capacity', float],
@@ -49,6 +91,8 @@ const commonFields: [string, ObjectSchema['fields'][number]['schema']][] = [
   ['allocatedContainers', int],
   ['reservedContainers', int],
   ['pendingContainers', int],
+  ['capacities', capacities],
+  ['resources', resources],
   ['queueAcls', queueAcls],
   ['queuePriority', int],
   ['mode', str],
@@ -99,6 +143,7 @@ export const schedulerDao = root(
           ['maxParallelApps', int],
           ['isAbsoluteResource', bool],
           ['queues', obj([['queue', list(anyQueue)]])],
+          ['capacities', capacities],
           ['maximumAllocation', resourceInfo],
           ['queueAcls', queueAcls],
           ['queuePriority', int],

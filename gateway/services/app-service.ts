@@ -4,7 +4,7 @@ import { aclAllows, parseAcl } from '../auth/acl.ts';
 import { isAdmin, type AuthConfig, type Principal } from '../auth/principal.ts';
 import { findQueue, type ClusterView } from '../cluster-view.ts';
 import { PlainTextError, RemoteError, badRequest, notFound } from '../errors.ts';
-import type { SubmissionContext } from '../request/parse-submission.ts';
+import type { SubmissionContext } from '../../api/submission.ts';
 import type { AppFilter, AppStore } from '../store/app-store.ts';
 import type { IntakeQueue } from '../store/intake-queue.ts';
 
@@ -81,7 +81,8 @@ export class AppService {
       diagnostics: '',
       applicationType: (s['application-type'] ?? 'YARN').slice(0, 20),
       tags: [...new Set(s['application-tags'].map((t) => t.toLowerCase()))],
-      priority: Math.min(Math.max(s.priority ?? 0, 0), this.d.maxPriority),
+      // The RM reports -1 (Priority.UNDEFINED) when a submission names no priority.
+      priority: s.priority === undefined ? -1 : Math.min(s.priority, this.d.maxPriority),
       startedTime: now,
       launchTime: 0,
       finishedTime: 0,

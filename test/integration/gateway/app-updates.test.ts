@@ -75,7 +75,8 @@ describe('queue move', () => {
 describe('priority', () => {
   it('sets, clamps to the cluster maximum, and answers unwrapped', async () => {
     const id = await submitted();
-    assert.deepEqual((await request(gw.server).get(`${WS}/apps/${id}/priority`).expect(200)).body, { priority: 0 });
+    // No priority in the submission: the RM reports Priority.UNDEFINED, -1.
+    assert.deepEqual((await request(gw.server).get(`${WS}/apps/${id}/priority`).expect(200)).body, { priority: -1 });
     const res = await request(gw.server)
       .put(`${WS}/apps/${id}/priority?user.name=alice`)
       .set('Content-Type', 'application/json')
