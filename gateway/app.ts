@@ -79,7 +79,15 @@ export function createGateway(d: GatewayDeps): Express {
   });
 
   const ws = express.Router({ strict: false, caseSensitive: true });
-  ws.use(clusterRouter({ apps: d.apps, cluster: d.cluster, startedOn: d.startedOn, loomVersion: d.loomVersion }));
+  ws.use(
+    clusterRouter({
+      apps: d.apps,
+      auth: d.auth,
+      cluster: d.cluster,
+      startedOn: d.startedOn,
+      loomVersion: d.loomVersion,
+    }),
+  );
   ws.use(appsRouter({ apps: d.apps, cluster: d.cluster, now: d.now }));
   ws.use((req, _res, next) => {
     const route = ROUTES.find(([re]) => re.test(req.path));

@@ -1,7 +1,9 @@
 import express, { type Router } from 'express';
 import { NODE_STATES, YARN_APPLICATION_STATES, type NodeState } from '../../api/yarn.ts';
 import type { ClusterView, NodeView, QueueView } from '../cluster-view.ts';
-import { badRequest, illegalArgument, notFound } from '../errors.ts';
+import { badRequest, illegalArgument, notFound, PlainTextError, RemoteError } from '../errors.ts';
+import { isAdmin, requireUser, type AuthConfig } from '../auth/principal.ts';
+import { negotiate } from '../serialize/negotiate.ts';
 import { parseStates, queryList } from '../request/parse-app-query.ts';
 import { appStatInfo, clusterInfo, clusterMetrics, node as nodeDao, nodes as nodesDao } from '../serialize/daos.ts';
 import { send } from '../serialize/respond.ts';
@@ -15,6 +17,7 @@ export const HADOOP_COMPAT_VERSION = '3.4.1';
 
 export interface ClusterRouterDeps {
   apps: AppService;
+  auth: AuthConfig;
   cluster: ClusterView;
   startedOn: number;
   loomVersion: string;
@@ -124,6 +127,33 @@ export function clusterRouter(d: ClusterRouterDeps): Router {
     const found = d.cluster.nodes().find((x) => x.id === id);
     if (!found) throw notFound(`nodeId, ${id}, is not found`);
     send(req, res, nodeDao, nodeValue(found));
+  });
+
+  // Reservations are not a Loom feature: answer as an RM with the ReservationSystem off (no 5xx).
+  r.all(
+    [
+      '/reservation/list',
+      '/reservation/new-reservation',
+      '/reservation/submit',
+      '/reservation/update',
+      '/reservation/delete',
+    ],
+    (req) => {
+      negotiate(req);
+      throw badRequest('Reservation is not enabled. Please enable & try again');
+    },
+  );
+
+  // The CapacityScheduler configuration is not mutable over REST here (Queue objects are the configuration).
+  r.all(['/scheduler-conf', '/scheduler-conf/version', '/scheduler-conf/format', '/scheduler-conf/validate'], (req) => {
+    negotiate(req);
+    const user = requireUser(req);
+    if (!isAdmin(d.auth, req.principal))
+      throw new RemoteError('Forbidden', 'Only admins can carry out this operation.');
+    throw new PlainTextError(
+      400,
+      `Configuration change only supported by MutableConfScheduler. (${user}: edit the Queue objects instead)`,
+    );
   });
 
   r.get('/appstatistics', async (req, res) => {

@@ -173,6 +173,20 @@ describe('transport errors and probes', () => {
     await request(gw.server).get('/ws/v1/CLUSTER/info').expect(404);
   });
 
+  it('answers reservations and scheduler-conf as an RM with those features off', async () => {
+    const r = await request(gw.server).get(`${WS}/reservation/list?queue=spark&user.name=alice`).expect(400);
+    assert.equal(
+      (r.body as { RemoteException: Json }).RemoteException.message,
+      'java.lang.Exception: Reservation is not enabled. Please enable & try again',
+    );
+    await request(gw.server).get(`${WS}/scheduler-conf`).expect(401);
+    const forbidden = await request(gw.server).get(`${WS}/scheduler-conf?user.name=alice`).expect(403);
+    assert.equal(
+      (forbidden.body as { RemoteException: Json }).RemoteException.message,
+      'java.lang.Exception: Only admins can carry out this operation.',
+    );
+  });
+
   it('answers HEAD like GET without a body', async () => {
     const res = await request(gw.server).head(`${WS}/info`).expect(200);
     assert.equal(res.text, undefined);
