@@ -1,0 +1,219 @@
+import type { Answer, Diff } from './diff.ts';
+import type { Step } from './requests.ts';
+import { dig, scalar } from './tree.ts';
+
+/**
+ * Sorting the differences: `expected` = a deliberate difference listed in docs/gateway.md ("Deliberate differences
+ * from Hadoop 3.4.1"); `environment` = caused by how the two servers are set up for this check, not by the gateway's
+ * code (the reference has no NodeManagers, no translator moves Loom's apps on, configuration values that differ);
+ * `unexplained` = everything else: what the gateway should be fixed for (or the docs amended).
+ */
+export type DiffClass = 'unexplained' | 'expected' | 'environment';
+
+export interface ClassifiedDiff extends Diff {
+  class: DiffClass;
+  /** Why it is expected or environmental. */
+  reason?: string;
+}
+
+/** The RemoteException's `exception` of an answer, if it is one. */
+export function exceptionOf(a: Answer): string | undefined {
+  if (a.body.kind !== 'json' && a.body.kind !== 'xml') return undefined;
+  return scalar(dig(a.body.tree, 'RemoteException', 'exception'));
+}
+
+const isXmlAccept = (s: Step): boolean => s.accept === 'application/xml';
+const isStandardAccept = (s: Step): boolean =>
+  s.accept === undefined || s.accept === 'application/xml' || s.accept === 'application/json';
+
+/** Rules that explain every difference of an exchange at once (Loom answers a different status on purpose). */
+const EXCHANGE_RULES: {
+  class?: Exclude<DiffClass, 'unexplained'>;
+  reason: string;
+  applies: (s: Step, ref: Answer, loom: Answer) => boolean;
+}[] = [
+  {
+    class: 'environment',
+    reason:
+      'environment: no translator runs, so Loom has no attempt to show (the RM has attempt 1, without a container)',
+    applies: (s, ref, loom) => !!s.tags?.includes('needs-attempt') && ref.status === 200 && loom.status === 404,
+  },
+  {
+    reason: 'deliberate: 404 asked in XML — 3.4.1 answers 500 with an empty body, Loom a 404 RemoteException',
+    applies: (s, ref, loom) => isXmlAccept(s) && ref.status === 500 && ref.body.kind === 'empty' && loom.status === 404,
+  },
+  {
+    reason: 'deliberate: unsupported Accept — 3.4.1 answers an empty 500, Loom 406 NotAcceptableException',
+    applies: (s, ref, loom) => !isStandardAccept(s) && ref.status === 500 && loom.status === 406,
+  },
+  {
+    reason:
+      'deliberate: wrong method — 3.4.1 answers 503 WebApplicationException, Loom 405 NotAllowedException + Allow',
+    applies: (_s, ref, loom) =>
+      ref.status === 503 && exceptionOf(ref) === 'WebApplicationException' && loom.status === 405,
+  },
+  {
+    reason: 'deliberate: unsupported body type — 3.4.1 answers 503, Loom 415 NotSupportedException',
+    applies: (_s, ref, loom) => ref.status === 503 && loom.status === 415,
+  },
+  {
+    reason: 'deliberate: unknown path — 3.4.1 answers a 404 HTML page, Loom a 404 NotFoundException RemoteException',
+    applies: (_s, ref, loom) =>
+      ref.status === 404 &&
+      ref.body.kind === 'html' &&
+      loom.status === 404 &&
+      exceptionOf(loom) === 'NotFoundException',
+  },
+];
+
+/** App ids at `apps.app[i].id` of an answer (JSON or XML). */
+function appIds(a: Answer): string[] {
+  if (a.body.kind !== 'json' && a.body.kind !== 'xml') return [];
+  const apps = dig(a.body.tree, 'apps');
+  if (apps?.t !== 'obj') return [];
+  const list = apps.fields.find(([k]) => k === 'app')?.[1];
+  if (list?.t !== 'arr') return [];
+  return list.items.map((x) => scalar(dig(x, 'id')) ?? '');
+}
+
+/** Id and state of every app in an answer (an `/apps` list or a single `app`), in order. */
+function appStates(a: Answer): [string, string][] {
+  if (a.body.kind !== 'json' && a.body.kind !== 'xml') return [];
+  const one = dig(a.body.tree, 'app');
+  const list = dig(a.body.tree, 'apps');
+  const items =
+    one?.t === 'obj'
+      ? [one]
+      : list?.t === 'obj'
+        ? list.fields.flatMap(([k, v]) => (k === 'app' && v.t === 'arr' ? v.items : []))
+        : [];
+  return items.map((x) => [scalar(dig(x, 'id')) ?? '', scalar(dig(x, 'state')) ?? '']);
+}
+
+/**
+ * The state, in answer `a`, of the app a diff path is inside: `app.x`, `apps.app[id=...].x`, `apps.app[i].x`, or
+ * `apps.app.x` (XML, one app on each side).
+ */
+function stateAt(path: string, a: Answer): string | undefined {
+  const apps = appStates(a);
+  if (path.startsWith('app.') || path.startsWith('apps.app.')) return apps.length === 1 ? apps[0]![1] : undefined;
+  const id = /^apps\.app\[id=([^\]]+)\]/.exec(path)?.[1];
+  if (id) return apps.find(([x]) => x === id)?.[1];
+  const index = /^apps\.app\[(\d+)\]/.exec(path)?.[1];
+  return index === undefined ? undefined : apps[Number(index)]?.[1];
+}
+
+/** The app a diff is about is ACCEPTED on the RM and SUBMITTED on Loom, where no translator moves it on. */
+const waitingForTranslator = (d: Diff, ref: Answer, loom: Answer): boolean =>
+  stateAt(d.path, ref) === 'ACCEPTED' && stateAt(d.path, loom) === 'SUBMITTED';
+
+const NO_TRANSLATOR =
+  'environment: no translator runs, so Loom apps stay SUBMITTED (the RM moves them to ACCEPTED; its scheduler writes the diagnostics, attempts and statistics)';
+const NO_NODEMANAGERS =
+  'environment: the reference RM has no NodeManagers, the development cluster has Kubernetes nodes';
+
+/** Rules for single differences. */
+const DIFF_RULES: {
+  class: Exclude<DiffClass, 'unexplained'>;
+  reason: string;
+  applies: (d: Diff, s: Step, ref: Answer, loom: Answer) => boolean;
+}[] = [
+  {
+    class: 'expected',
+    reason: 'deliberate: map fields — 3.4.1 repeats the "entry" key, Loom sends {"entry":[...]}',
+    applies: (d, s) =>
+      !isXmlAccept(s) &&
+      d.kind === 'type' &&
+      /(^|\.)(resourceSecondsMap|preemptedResourceSecondsMap)\.entry$/.test(d.path),
+  },
+  {
+    class: 'environment',
+    reason: NO_TRANSLATOR,
+    applies: (d, s, ref, loom) => {
+      // The app's own state and the scheduler's diagnostics for it.
+      if (d.kind === 'value' && /(^|\.)(state|diagnostics)$/.test(d.path) && waitingForTranslator(d, ref, loom))
+        return true;
+      // `GET .../state`.
+      if (d.kind === 'value' && /^(appstate\.)?state$/.test(d.path))
+        return d.reference === '"ACCEPTED"' && d.loom === '"SUBMITTED"';
+      // Lists filtered by an ACCEPTED state: the RM's ACCEPTED apps are not in Loom's answer.
+      if (s.tags?.includes('state-filter')) {
+        const id = /^apps\.app\[id=([^\]]+)\]$/.exec(d.path)?.[1];
+        if (id && d.kind === 'missing' && stateAt(d.path, ref) === 'ACCEPTED') return true;
+        if (d.path === 'apps.app' && d.kind === 'missing') return true; // JSON: {"apps":{}}
+        if (d.path === 'apps' && d.kind === 'type') return true; // XML: <apps/>
+        if (d.path === 'appStatInfo.statItem.count' && d.kind === 'value') return true; // XML, one item
+      }
+      // Attempts are filled by the translator.
+      if (/^appAttempts(\.appAttempt|$)/.test(d.path) && (d.kind === 'missing' || d.kind === 'type')) return true;
+      // Per-state counts.
+      return d.kind === 'value' && /^appStatInfo\.statItem\[state=(ACCEPTED|SUBMITTED)\]\.count$/.test(d.path);
+    },
+  },
+  {
+    class: 'environment',
+    reason:
+      'environment: the RM answers a kill with whatever state it reads right after (202 KILLING/ACCEPTED + Location, or 200 KILLED); Loom kills a SUBMITTED app at once (200 KILLED)',
+    applies: (d, s) =>
+      !!s.tags?.includes('kill-race') &&
+      (d.kind === 'status' || d.path === '(header location)' || /^(appstate\.)?state$/.test(d.path)),
+  },
+  {
+    class: 'environment',
+    reason: NO_NODEMANAGERS,
+    applies: (d) =>
+      /^clusterMetrics\.(totalNodes|activeNodes|lostNodes|unhealthyNodes|decommissionedNodes|shutdownNodes|rebootedNodes)$/.test(
+        d.path,
+      ) || /^nodes(\.node|$)/.test(d.path),
+  },
+  {
+    class: 'environment',
+    reason:
+      'configuration: max allocation vCores — the reference runs with yarn.scheduler.maximum-allocation-vcores 4 (the default), this gateway with --max-allocation-vcores 32',
+    applies: (d) =>
+      d.kind === 'value' &&
+      /(maximumAllocation|maximum-resource-capability)\.(vCores|resourceInformations\.resourceInformation\[name=vcores\]\.value)$/.test(
+        d.path,
+      ) &&
+      d.reference.replace(/"/g, '') === '4' &&
+      d.loom.replace(/"/g, '') === '32',
+  },
+  {
+    class: 'environment',
+    reason:
+      'configuration: leaf queue submit ACL — the reference sets " " (nobody; root decides), the development cluster\'s Queue objects "*"',
+    applies: (d) =>
+      d.kind === 'value' &&
+      /queues\.queue\[queueName=(default|spark|flink)\]\.queueAcls\.queueAcl\[accessType=SUBMIT_APP\]\.accessControlList$/.test(
+        d.path,
+      ) &&
+      d.reference === '" "' &&
+      d.loom === '"*"',
+  },
+  {
+    class: 'expected',
+    reason:
+      'deliberate: /apps order and limit — the RM keeps an arbitrary app, Loom the newest: two different apps, only their number is compared',
+    applies: (d, s, ref, loom) =>
+      !!s.tags?.includes('limit') && /^apps\.app/.test(d.path) && appIds(ref).join() !== appIds(loom).join(),
+  },
+  {
+    class: 'expected',
+    reason:
+      'deliberate: finalStatus with limit — the RM filters after applying the limit (and may drop the match), Loom before',
+    applies: (d, s, ref, loom) =>
+      !!s.tags?.includes('limit-final-status') &&
+      /^apps(\.app|$)/.test(d.path) &&
+      appIds(ref).join() !== appIds(loom).join(),
+  },
+];
+
+/** Classifies every difference of one exchange. */
+export function classify(step: Step, ref: Answer, loom: Answer, diffs: Diff[]): ClassifiedDiff[] {
+  const whole = EXCHANGE_RULES.find((r) => r.applies(step, ref, loom));
+  return diffs.map((d) => {
+    if (whole) return { ...d, class: whole.class ?? 'expected', reason: whole.reason };
+    const rule = DIFF_RULES.find((r) => r.applies(d, step, ref, loom));
+    return rule ? { ...d, class: rule.class, reason: rule.reason } : { ...d, class: 'unexplained' };
+  });
+}
