@@ -138,6 +138,8 @@ export interface AppRecord {
   /** Absolute expiry (ms) of the LIFETIME timeout; absent means UNLIMITED. */
   lifetimeExpiry?: number;
   attempts: AttemptRecord[];
+  /** Refused at submission (unknown or stopped queue, ACL): FAILED without ever entering a queue. */
+  refused?: boolean;
   /** Application ACLs from the submission (VIEW_APP, MODIFY_APP → ACL string). */
   acls: Record<string, string>;
 }

@@ -68,14 +68,14 @@ export function createGateway(d: GatewayDeps): Express {
 
   // Outside /ws: the load-balancer probe and the web UI root that yarn-api-client probes before anything else.
   app.get('/isActive', (_req, res) => {
-    res.type('text/plain').send('I am Active!');
+    res.setHeader('Content-Type', 'text/plain;charset=utf-8');
+    res.end('I am Active!');
   });
   app.get(['/cluster', '/cluster/cluster'], (_req, res) => {
-    res
-      .type('text/html')
-      .send(
-        '<!DOCTYPE html><html><head><title>Loom ResourceManager</title></head><body><h1>Loom</h1><p>YARN ResourceManager REST API at <a href="/ws/v1/cluster">/ws/v1/cluster</a></p></body></html>',
-      );
+    res.setHeader('Content-Type', 'text/html;charset=utf-8');
+    res.end(
+      '<!DOCTYPE html><html><head><title>All Applications</title></head><body><h1>Loom</h1><p>YARN ResourceManager REST API at <a href="/ws/v1/cluster">/ws/v1/cluster</a></p></body></html>',
+    );
   });
 
   const ws = express.Router({ strict: false, caseSensitive: true });

@@ -12,6 +12,13 @@ export const REMOTE_EXCEPTIONS = {
     javaClassName: 'org.apache.hadoop.yarn.webapp.BadRequestException',
     prefix: true,
   },
+  /** BadRequestException whose message is its cause's `toString()` (no `java.lang.Exception: ` prefix). */
+  BadRequestCause: {
+    status: 400,
+    exception: 'BadRequestException',
+    javaClassName: 'org.apache.hadoop.yarn.webapp.BadRequestException',
+    prefix: false,
+  },
   IllegalArgument: {
     status: 400,
     exception: 'IllegalArgumentException',
@@ -47,6 +54,12 @@ export const REMOTE_EXCEPTIONS = {
     exception: 'NotFoundException',
     javaClassName: 'org.apache.hadoop.yarn.webapp.NotFoundException',
     prefix: true,
+  },
+  NotFoundCause: {
+    status: 404,
+    exception: 'NotFoundException',
+    javaClassName: 'org.apache.hadoop.yarn.webapp.NotFoundException',
+    prefix: false,
   },
   MethodNotAllowed: {
     status: 405,

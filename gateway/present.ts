@@ -1,5 +1,6 @@
 import type { AppRecord } from '../api/yarn.ts';
 import { isFinalState, type DeselectField } from '../api/yarn.ts';
+import { resourceValue } from './routes/resource-value.ts';
 import type { Value } from './serialize/schema.ts';
 
 /** ISO-8601 as the RM prints expiry times (`yyyy-MM-dd'T'HH:mm:ss.SSSZ`, UTC). */
@@ -36,6 +37,10 @@ export function appInfoValue(
   },
 ): Record<string, Value> {
   const final = isFinalState(app.state);
+  const ran = app.attempts.length > 0;
+  const keep = (f: DeselectField): boolean => !o.deselect?.has(f);
+  // Refused at submission (unknown queue, ACL): the RM never tracked it, so no History link and no -1 sentinels.
+  const refused = app.refused === true;
   const trackingReady =
     app.trackingUrl !== undefined && app.state !== 'NEW' && app.state !== 'SUBMITTED' && app.state !== 'ACCEPTED';
   const v: Record<string, Value> = {
@@ -46,7 +51,7 @@ export function appInfoValue(
     state: app.state,
     finalStatus: app.finalStatus,
     progress: final && app.state === 'FINISHED' ? 100 : app.progress,
-    trackingUI: final ? 'History' : trackingReady ? 'ApplicationMaster' : 'UNASSIGNED',
+    trackingUI: final && !refused ? 'History' : trackingReady ? 'ApplicationMaster' : 'UNASSIGNED',
     // A finished app that never had an AM links to the RM's own app page, as the RM does.
     trackingUrl:
       trackingReady || final
@@ -62,6 +67,8 @@ export function appInfoValue(
     finishedTime: o.access ? app.finishedTime : 0,
     elapsedTime: o.access ? (app.finishedTime || o.now) - app.startedTime : 0,
   };
+  const sentinel = final && ran;
+  const usage = app.refused ? {} : resourceSeconds(app);
   if (o.access) {
     const am = app.attempts.at(-1);
     if (am?.containerId && am.nodeHttpAddress) {
@@ -69,19 +76,20 @@ export function appInfoValue(
     }
     v.amHostHttpAddress = app.amHostHttpAddress;
     v.amRPCAddress = app.amRPCAddress;
-    v.masterNodeId = app.masterNodeId ?? '';
-    v.allocatedMB = final ? -1 : app.allocatedMB;
-    v.allocatedVCores = final ? -1 : app.allocatedVCores;
-    v.reservedMB = final ? -1 : 0;
-    v.reservedVCores = final ? -1 : 0;
-    v.runningContainers = final ? -1 : app.runningContainers;
-    v.memorySeconds = app.memorySeconds;
-    v.vcoreSeconds = app.vcoreSeconds;
-    v.queueUsagePercentage = 0;
-    v.clusterUsagePercentage = 0;
-    v.resourceSecondsMap = resourceSeconds(app);
-    v.logAggregationStatus = 'DISABLED';
   }
+  // Usage figures are shown to everyone (zero for those without access), as the RM does.
+  v.masterNodeId = o.access ? (app.masterNodeId ?? '') : '';
+  v.allocatedMB = sentinel ? -1 : o.access ? app.allocatedMB : 0;
+  v.allocatedVCores = sentinel ? -1 : o.access ? app.allocatedVCores : 0;
+  v.reservedMB = sentinel ? -1 : 0;
+  v.reservedVCores = sentinel ? -1 : 0;
+  v.runningContainers = sentinel ? -1 : o.access ? app.runningContainers : 0;
+  v.memorySeconds = o.access ? app.memorySeconds : 0;
+  v.vcoreSeconds = o.access ? app.vcoreSeconds : 0;
+  v.queueUsagePercentage = 0;
+  v.clusterUsagePercentage = 0;
+  v.resourceSecondsMap = o.access ? usage : {};
+  if (o.access) v.logAggregationStatus = 'DISABLED';
   v.preemptedResourceMB = app.preemptedResourceMB;
   v.preemptedResourceVCores = app.preemptedResourceVCores;
   v.numNonAMContainerPreempted = app.numNonAMContainerPreempted;
@@ -89,10 +97,43 @@ export function appInfoValue(
   v.preemptedMemorySeconds = app.preemptedMemorySeconds;
   v.preemptedVcoreSeconds = app.preemptedVcoreSeconds;
   v.preemptedResourceSecondsMap = {};
+  const waitingForAm = app.state === 'SUBMITTED' || app.state === 'ACCEPTED';
+  if (waitingForAm && keep('resourceRequests')) {
+    // The AM's own container request, as the scheduler holds it until the AM runs.
+    v.resourceRequests = [
+      {
+        priority: 0,
+        allocationRequestId: -1,
+        resourceName: '*',
+        capability: resourceValue(app.amResource.memory, app.amResource.vCores),
+        numContainers: 1,
+        relaxLocality: true,
+        nodeLabelExpression: app.amNodeLabelExpression,
+        executionTypeRequest: { executionType: 'GUARANTEED', enforceExecutionType: false },
+      },
+    ];
+  }
   v.unmanagedApplication = app.unmanagedAM;
-  const keep = (f: DeselectField): boolean => !o.deselect?.has(f);
   if (keep('amNodeLabelExpression')) v.amNodeLabelExpression = app.amNodeLabelExpression;
-  if (keep('appNodeLabelExpression')) v.appNodeLabelExpression = app.appNodeLabelExpression;
+  // The RM keeps appNodeLabelExpression even when deselected; clients may rely on it being there.
+  v.appNodeLabelExpression = app.appNodeLabelExpression;
+  if (!final && keep('resourceInfo')) {
+    const zero = resourceValue(0, 0);
+    const am = resourceValue(app.amResource.memory, app.amResource.vCores);
+    v.resourceInfo = {
+      resourceUsagesByPartition: [
+        {
+          partitionName: '',
+          used: waitingForAm ? zero : resourceValue(app.allocatedMB, app.allocatedVCores),
+          reserved: zero,
+          pending: waitingForAm ? am : zero,
+          amUsed: am,
+          amLimit: zero,
+          userAmLimit: zero,
+        },
+      ],
+    };
+  }
   if (keep('timeouts')) v.timeouts = { timeout: [lifetimeTimeout(app, o.now)] };
   return v;
 }

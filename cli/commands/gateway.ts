@@ -30,7 +30,7 @@ export function registerGatewayCommand(program: Command, version: string): void 
     .option('--max-priority <n>', 'yarn.cluster.max-application-priority', intIn(0, 1_000_000), 10)
     .option('--max-app-attempts <n>', 'yarn.resourcemanager.am.max-attempts', intIn(1, 1000), 2)
     .option('--max-allocation-mb <mb>', 'yarn.scheduler.maximum-allocation-mb', intIn(1, 1 << 30), 8192)
-    .option('--max-allocation-vcores <n>', 'yarn.scheduler.maximum-allocation-vcores', intIn(1, 1 << 20), 32)
+    .option('--max-allocation-vcores <n>', 'yarn.scheduler.maximum-allocation-vcores', intIn(1, 1 << 20), 4)
     .option('--log-level <level>', 'pino log level', process.env.LOG_LEVEL ?? 'info')
     .action(async (flags: Omit<GatewayOptions, 'version'> & { redisUrl?: string }) => {
       if (!flags.redisUrl) throw new Error('--redis-url (or REDIS_URL) is required');

@@ -20,7 +20,7 @@ import { nodeView } from './node-view.ts';
 export interface KubeClusterViewOptions {
   kubeconfig: KubeConfig;
   log: Logger;
-  /** Largest container a submission may ask for. @defaultValue 8192 MB, 32 vcores (YARN's defaults) */
+  /** Largest container a submission may ask for. @defaultValue 8192 MB, 4 vcores (YARN's defaults) */
   maximumAllocation?: { memory: number; vCores: number };
   /** Delay before an informer that failed is restarted. @defaultValue 5000 */
   restartDelayMs?: number;
@@ -124,7 +124,7 @@ export class KubeClusterView implements ClusterView {
   }
 
   maximumAllocation(): { memory: number; vCores: number } {
-    return this.o.maximumAllocation ?? { memory: 8192, vCores: 32 };
+    return this.o.maximumAllocation ?? { memory: 8192, vCores: 4 };
   }
 }
 

@@ -3,7 +3,7 @@ import { type AppRecord, type ContainerRecord, type DeselectField } from '../../
 import type { Value } from '../serialize/schema.ts';
 import { requireUser } from '../auth/principal.ts';
 import { findQueue, type ClusterView } from '../cluster-view.ts';
-import { badRequest, notFound, PlainTextError } from '../errors.ts';
+import { badRequest, notFound, PlainTextError, RemoteError } from '../errors.ts';
 import { appInfoValue, lifetimeTimeout } from '../present.ts';
 import { bodyFormat, parseBody } from '../request/body.ts';
 import { parseAppQuery } from '../request/parse-app-query.ts';
@@ -72,6 +72,7 @@ export function appsRouter(d: AppsRouterDeps): Router {
           now,
           access: d.apps.canView(req.principal, a),
           deselect: filter.deselect,
+          rmOrigin: origin(req),
         }),
       ),
     });
@@ -95,7 +96,13 @@ export function appsRouter(d: AppsRouterDeps): Router {
     const base = `${req.protocol}://${req.get('host') ?? '127.0.0.1'}${req.baseUrl}${req.path.replace(/\/$/, '')}`;
     res.status(202).setHeader('Location', `${base}/${app.id}`);
     res.setHeader('Content-Type', CONTENT_TYPES[format]);
+    res.setHeader('Content-Length', '0');
     res.end();
+  });
+
+  // `new-application` is not an app id: a GET there is the wrong method, not a malformed id.
+  r.all('/apps/new-application', (_req, _res, next) => {
+    next(new RemoteError('MethodNotAllowed', 'HTTP 405 Method Not Allowed', { Allow: 'POST' }));
   });
 
   r.get('/apps/:id', async (req, res) => {
@@ -184,11 +191,8 @@ export function appsRouter(d: AppsRouterDeps): Router {
     >;
     if (typeof t.type !== 'string' || typeof t.expiryTime !== 'string')
       throw new PlainTextError(400, 'Timeout type or ExpiryTime is null.');
-    if (t.type.toUpperCase() !== 'LIFETIME')
-      throw new PlainTextError(
-        400,
-        `No enum constant org.apache.hadoop.yarn.api.records.ApplicationTimeoutType.${t.type}`,
-      );
+    // An unknown type reads as no type at all, as in the RM.
+    if (t.type.toUpperCase() !== 'LIFETIME') throw new PlainTextError(400, 'Timeout type or ExpiryTime is null.');
     const expiry = parseYarnTime(t.expiryTime);
     if (expiry === undefined)
       throw new PlainTextError(
@@ -261,10 +265,22 @@ export function appsRouter(d: AppsRouterDeps): Router {
   async function findAttempt(req: Request): Promise<{ app: AppRecord; attempt: AppRecord['attempts'][number] }> {
     const app = await d.apps.get(param(req));
     const raw = String(req.params.attemptId);
-    const m = /^appattempt_(\d+)_(\d+)_(\d+)$/.exec(raw);
-    if (!m) throw badRequest(`Invalid AppAttemptId: ${raw}`);
+    if (!raw.startsWith('appattempt_')) {
+      throw new RemoteError(
+        'BadRequestCause',
+        `java.lang.IllegalArgumentException: Invalid AppAttemptId prefix: ${raw}`,
+      );
+    }
+    if (!/^appattempt_\d+_\d+_\d+$/.test(raw)) {
+      throw new RemoteError('BadRequestCause', `java.lang.IllegalArgumentException: Invalid AppAttemptId: ${raw}`);
+    }
     const attempt = app.attempts.find((a) => attemptIdOf(app.id, a.id) === raw);
-    if (!attempt) throw notFound(`appattempt with id: ${raw} not found`);
+    if (!attempt) {
+      throw new RemoteError(
+        'NotFoundCause',
+        `org.apache.hadoop.yarn.exceptions.ApplicationAttemptNotFoundException: ApplicationAttempt with id '${raw}' doesn't exist in RM.`,
+      );
+    }
     return { app, attempt };
   }
 

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import { NODE_STATES, YARN_APPLICATION_STATES, type NodeState } from '../../api/yarn.ts';
+import { NODE_STATES, YARN_APPLICATION_STATES, type AppRecord, type NodeState } from '../../api/yarn.ts';
 import type { ClusterView, NodeView, QueueView } from '../cluster-view.ts';
 import { badRequest, illegalArgument, notFound, PlainTextError, RemoteError } from '../errors.ts';
 import { isAdmin, requireUser, type AuthConfig } from '../auth/principal.ts';
@@ -47,6 +47,7 @@ export function clusterRouter(d: ClusterRouterDeps): Router {
 
   r.get('/metrics', async (req, res) => {
     const counts = await d.apps.countByState();
+    const pending = pendingOf(await d.apps.live());
     const n = (s: (typeof YARN_APPLICATION_STATES)[number]): number => counts.get(s) ?? 0;
     const nodes = d.cluster.nodes();
     const active = nodes.filter((x) => x.state === 'RUNNING');
@@ -56,26 +57,29 @@ export function clusterRouter(d: ClusterRouterDeps): Router {
     const usedMB = sum((x) => x.usedMB);
     const usedV = sum((x) => x.usedVCores);
     send(req, res, clusterMetrics, {
-      appsSubmitted: YARN_APPLICATION_STATES.reduce((a, s) => a + n(s), 0),
+      // Apps refused at submission never entered the scheduler, so the RM counts them nowhere.
+      appsSubmitted: YARN_APPLICATION_STATES.reduce((a, s) => a + n(s), 0) - (counts.get('REFUSED') ?? 0),
       // Hadoop counts only FINISHED apps as completed; failed and killed have their own counters.
       appsCompleted: n('FINISHED'),
       appsPending: n('ACCEPTED') + n('SUBMITTED') + n('NEW') + n('NEW_SAVING'),
       appsRunning: n('RUNNING'),
-      appsFailed: n('FAILED'),
+      appsFailed: n('FAILED') - (counts.get('REFUSED') ?? 0),
       appsKilled: n('KILLED'),
       reservedMB: 0,
       availableMB: Math.max(0, totalMB - usedMB),
       allocatedMB: usedMB,
-      pendingMB: 0,
+      pendingMB: pending.memory,
       reservedVirtualCores: 0,
       availableVirtualCores: Math.max(0, totalV - usedV),
       allocatedVirtualCores: usedV,
-      pendingVirtualCores: 0,
+      pendingVirtualCores: pending.vCores,
       containersAllocated: sum((x) => x.numContainers),
       containersReserved: 0,
-      containersPending: 0,
+      containersPending: pending.containers,
       totalMB,
+      utilizedMB: 0,
       totalVirtualCores: totalV,
+      utilizedVirtualCores: 0,
       utilizedMBPercent: totalMB ? Math.round((usedMB * 100) / totalMB) : 0,
       utilizedVirtualCoresPercent: totalV ? Math.round((usedV * 100) / totalV) : 0,
       rmSchedulerBusyPercent: 0,
@@ -98,8 +102,8 @@ export function clusterRouter(d: ClusterRouterDeps): Router {
     });
   });
 
-  r.get('/scheduler', (req, res) => {
-    send(req, res, schedulerDao, { schedulerInfo: schedulerValue(d.cluster) });
+  r.get('/scheduler', async (req, res) => {
+    send(req, res, schedulerDao, { schedulerInfo: schedulerValue(d.cluster, await d.apps.live()) });
   });
 
   const nodeStates = (req: express.Request): Set<NodeState> | undefined => {
@@ -123,7 +127,7 @@ export function clusterRouter(d: ClusterRouterDeps): Router {
 
   r.get('/nodes/:id', (req, res) => {
     const id = req.params.id ?? '';
-    if (!/^[^:]+:\d+$/.test(id)) throw badRequest(`Invalid NodeId [${id}]. Expected host:port`);
+    if (!/^[^:]+:\d+$/.test(id)) throw illegalArgument(`Invalid NodeId [${id}]. Expected host:port`);
     const found = d.cluster.nodes().find((x) => x.id === id);
     if (!found) throw notFound(`nodeId, ${id}, is not found`);
     send(req, res, nodeDao, nodeValue(found));
@@ -210,41 +214,84 @@ export function nodeValue(n: NodeView): Record<string, Value> {
   };
 }
 
-/** The CapacityScheduler tree from Loom's Queue objects. */
-export function schedulerValue(cluster: ClusterView): Record<string, Value> {
+/** Apps waiting for their AM container: each asks for one, of its AM resource. */
+const waiting = (a: AppRecord): boolean =>
+  a.state === 'SUBMITTED' || a.state === 'ACCEPTED' || a.state === 'NEW' || a.state === 'NEW_SAVING';
+
+export function pendingOf(apps: readonly AppRecord[]): { memory: number; vCores: number; containers: number } {
+  const w = apps.filter(waiting);
+  return {
+    memory: w.reduce((n, a) => n + a.amResource.memory, 0),
+    vCores: w.reduce((n, a) => n + a.amResource.vCores, 0),
+    containers: w.length,
+  };
+}
+
+/** An ACL as YARN prints it: `users groups` (so a users-only ACL ends in a space), `*` for everyone. */
+export function printAcl(acl: string): string {
+  if (acl.trim() === '*') return '*';
+  const [users = '', groups = ''] = acl.split(' ', 2);
+  return `${users} ${groups}`;
+}
+
+const pct = (n: number): string => `${n.toFixed(1)}%`;
+const vector = (capacity: number): Record<string, Value> => ({
+  configuredCapacityVector: `[memory-mb=${pct(capacity)},vcores=${pct(capacity)}]`,
+  capacityVectorEntries: [
+    { resourceName: 'memory-mb', resourceValue: pct(capacity) },
+    { resourceName: 'vcores', resourceValue: pct(capacity) },
+  ],
+});
+
+/** The CapacityScheduler tree from Loom's Queue objects, shaped as a 3.4.1 RM shows its own. */
+export function schedulerValue(cluster: ClusterView, live: readonly AppRecord[] = []): Record<string, Value> {
+  const inQueue = (q: QueueView): AppRecord[] => live.filter((a) => a.queue === q.path);
   const queues = cluster.queues();
   const byPath = new Map(queues.map((q) => [q.path, q]));
-  const root = queues.find((q) => !q.parent);
+  const parentOf = (q: QueueView): QueueView | undefined => (q.parent ? byPath.get(q.parent) : undefined);
   const abs = (q: QueueView, f: (x: QueueView) => number): number => {
     let v = f(q) / 100;
-    for (
-      let p = q.parent ? (byPath.get(q.parent) ?? queues.find((x) => x.name === q.parent)) : undefined;
-      p;
-      p = p.parent ? (byPath.get(p.parent) ?? queues.find((x) => x.name === p.parent)) : undefined
-    ) {
-      v *= f(p) / 100;
-    }
+    for (let p = parentOf(q); p; p = parentOf(p)) v *= f(p) / 100;
     return v * 100;
   };
+  const max = cluster.maximumAllocation();
+  const limits = { minMemory: 1024, maxMemory: max.memory, minVCores: 1, maxVCores: max.vCores };
   const zero = resourceValue(0, 0);
-  const partition = (q: QueueView): Record<string, Value> => ({
+  const zeroBounded = resourceValue(0, 0, limits);
+  const maxAlloc = resourceValue(max.memory, max.vCores);
+  const partition = (q: QueueView, isRoot: boolean): Record<string, Value> => ({
     partitionName: '',
+    queueCapacityVectorInfo: vector(q.capacity),
     capacity: q.capacity,
     usedCapacity: 0,
     maxCapacity: q.maxCapacity,
     absoluteCapacity: abs(q, (x) => x.capacity),
     absoluteUsedCapacity: 0,
     absoluteMaxCapacity: abs(q, (x) => x.maxCapacity),
-    maxAMLimitPercentage: 10,
+    maxAMLimitPercentage: isRoot ? 0 : 10,
     weight: -1,
     normalizedWeight: 0,
-    configuredMinResource: zero,
-    configuredMaxResource: zero,
+    configuredMinResource: zeroBounded,
+    configuredMaxResource: zeroBounded,
     effectiveMinResource: zero,
     effectiveMaxResource: zero,
   });
+  const acls = (q: QueueView): Record<string, Value> => ({
+    queueAcl: [
+      { accessType: 'ADMINISTER_QUEUE', accessControlList: printAcl(q.aclAdminister) },
+      { accessType: 'APPLICATION_MAX_PRIORITY', accessControlList: '*' },
+      { accessType: 'SUBMIT_APP', accessControlList: printAcl(q.aclSubmit) },
+    ],
+  });
+  const templates = {
+    autoCreationEligibility: 'off',
+    autoQueueTemplateProperties: {},
+    autoQueueParentTemplateProperties: {},
+    autoQueueLeafTemplateProperties: {},
+  };
   const queueValue = (q: QueueView): Record<string, Value> => {
     const children = q.children.map((c) => byPath.get(c)).filter((x): x is QueueView => !!x);
+    const leaf = children.length === 0;
     const common: Record<string, Value> = {
       queuePath: q.path,
       capacity: q.capacity,
@@ -255,54 +302,63 @@ export function schedulerValue(cluster: ClusterView): Record<string, Value> {
       absoluteUsedCapacity: 0,
       weight: -1,
       normalizedWeight: 0,
-      numApplications: 0,
+      numApplications: inQueue(q).length,
       maxParallelApps: 2147483647,
       queueName: q.name,
       isAbsoluteResource: false,
+      ...(leaf ? {} : { queues: { queue: children.map(queueValue) } }),
       state: q.state,
-      resourcesUsed: resourceValue(0, 0),
+      resourcesUsed: zero,
       hideReservationQueues: false,
       nodeLabels: ['*'],
       allocatedContainers: 0,
       reservedContainers: 0,
-      pendingContainers: 0,
-      capacities: { queueCapacitiesByPartition: [partition(q)] },
+      pendingContainers: pendingOf(inQueue(q)).containers,
+      capacities: { queueCapacitiesByPartition: [partition(q, false)] },
       resources: {
         resourceUsagesByPartition: [
           {
             partitionName: '',
             used: zero,
             reserved: zero,
-            pending: zero,
+            pending: resourceValue(pendingOf(inQueue(q)).memory, pendingOf(inQueue(q)).vCores),
             amUsed: zero,
             amLimit: zero,
             userAmLimit: zero,
           },
         ],
       },
-      queueAcls: {
-        queueAcl: [
-          { accessType: 'ADMINISTER_QUEUE', accessControlList: q.aclAdminister },
-          { accessType: 'APPLICATION_MAX_PRIORITY', accessControlList: '*' },
-          { accessType: 'SUBMIT_APP', accessControlList: q.aclSubmit },
-        ],
-      },
+      minEffectiveCapacity: zero,
+      maxEffectiveCapacity: zero,
+      maximumAllocation: maxAlloc,
+      queueAcls: acls(q),
       queuePriority: 0,
+      orderingPolicyInfo: leaf ? 'fifo' : 'utilization',
+      autoCreateChildQueueEnabled: false,
+      leafQueueTemplate: {},
       mode: 'percentage',
-      queueType: children.length ? 'parent' : 'leaf',
+      queueType: leaf ? 'leaf' : 'parent',
       creationMethod: 'static',
+      ...templates,
     };
-    if (children.length) return { ...common, queues: { queue: children.map(queueValue) } };
+    if (!leaf) return common;
+    // The RM derives a leaf's application limit from its share of the cluster-wide maximum (10000).
+    const maxApps = q.maxApplications ?? Math.floor((10000 * abs(q, (x) => x.capacity)) / 100);
     return {
       ...common,
       leaf: true,
-      numActiveApplications: 0,
-      numPendingApplications: 0,
+      numActiveApplications: inQueue(q).filter((a) => a.state === 'RUNNING').length,
+      numPendingApplications: pendingOf(inQueue(q)).containers,
       numContainers: 0,
-      maxApplications: q.maxApplications ?? 10000,
-      maxApplicationsPerUser: q.maxApplications ?? 10000,
+      maxApplications: maxApps,
+      maxApplicationsPerUser: maxApps,
       userLimit: 100,
+      users: {},
       userLimitFactor: 1,
+      configuredMaxAMResourceLimit: 0.1,
+      AMResourceLimit: zero,
+      usedAMResource: zero,
+      userAMResourceLimit: zero,
       preemptionDisabled: true,
       intraQueuePreemptionDisabled: true,
       defaultPriority: 0,
@@ -311,25 +367,53 @@ export function schedulerValue(cluster: ClusterView): Record<string, Value> {
       defaultApplicationLifetime: -1,
     };
   };
-  if (!root) return { capacity: 100, usedCapacity: 0, maxCapacity: 100, queueName: 'root', queuePath: 'root' };
-  const r = queueValue(root);
+  const rootQueue = queues.find((q) => !q.parent);
+  const children = rootQueue ? rootQueue.children.map((c) => byPath.get(c)).filter((x): x is QueueView => !!x) : [];
+  const health = {
+    lastrun: 0,
+    operationsInfo: ['last-allocation', 'last-release', 'last-preemption', 'last-reservation'].map((operation) => ({
+      operation,
+      nodeId: 'N/A',
+      containerId: 'N/A',
+      queue: 'N/A',
+    })),
+    lastRunDetails: ['releases', 'allocations', 'reservations'].map((operation) => ({
+      operation,
+      count: 0,
+      resources: zero,
+    })),
+  };
+  const r = rootQueue ?? {
+    name: 'root',
+    path: 'root',
+    capacity: 100,
+    maxCapacity: 100,
+    state: 'RUNNING' as const,
+    aclSubmit: '*',
+    aclAdminister: '*',
+    children: [],
+  };
   return {
     capacity: 100,
     usedCapacity: 0,
     maxCapacity: 100,
     weight: -1,
     normalizedWeight: 0,
+    queueCapacityVectorInfo: vector(100),
     queueName: 'root',
     queuePath: 'root',
     maxParallelApps: 2147483647,
     isAbsoluteResource: false,
-    queues: r.queues,
-    capacities: r.capacities,
-    maximumAllocation: resourceValue(cluster.maximumAllocation().memory, cluster.maximumAllocation().vCores),
-    queueAcls: r.queueAcls,
+    queues: { queue: children.map(queueValue) },
+    capacities: { queueCapacitiesByPartition: [partition(r, true)] },
+    health,
+    maximumAllocation: maxAlloc,
+    queueAcls: acls(r),
     queuePriority: 0,
+    orderingPolicyInfo: 'utilization',
     mode: 'percentage',
     queueType: 'parent',
     creationMethod: 'static',
+    ...templates,
   };
 }

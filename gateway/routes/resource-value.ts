@@ -1,7 +1,18 @@
 import type { Value } from '../serialize/schema.ts';
 
+const LONG_MAX = 9223372036854775807n;
+
+/** Bounds shown inside `resourceInformation`: the scheduler's allocation limits, or none (0 .. Long.MAX). */
+export interface ResourceBounds {
+  minMemory: number | bigint;
+  maxMemory: number | bigint;
+  minVCores: number | bigint;
+  maxVCores: number | bigint;
+}
+const UNBOUNDED: ResourceBounds = { minMemory: 0, maxMemory: LONG_MAX, minVCores: 0, maxVCores: LONG_MAX };
+
 /** ResourceInfo with the typed resource list the RM adds since 3.1. */
-export function resourceValue(memory: number, vCores: number): Record<string, Value> {
+export function resourceValue(memory: number, vCores: number, b: ResourceBounds = UNBOUNDED): Record<string, Value> {
   return {
     memory,
     vCores,
@@ -9,8 +20,8 @@ export function resourceValue(memory: number, vCores: number): Record<string, Va
       resourceInformation: [
         {
           attributes: {},
-          maximumAllocation: 9223372036854775807n,
-          minimumAllocation: 0,
+          maximumAllocation: b.maxMemory,
+          minimumAllocation: b.minMemory,
           name: 'memory-mb',
           resourceType: 'COUNTABLE',
           units: 'Mi',
@@ -18,8 +29,8 @@ export function resourceValue(memory: number, vCores: number): Record<string, Va
         },
         {
           attributes: {},
-          maximumAllocation: 9223372036854775807n,
-          minimumAllocation: 0,
+          maximumAllocation: b.maxVCores,
+          minimumAllocation: b.minVCores,
           name: 'vcores',
           resourceType: 'COUNTABLE',
           units: '',

@@ -19,5 +19,8 @@ export function send(
 ): void {
   const format = negotiate(req);
   res.status(status).setHeader('Content-Type', CONTENT_TYPES[format]);
-  res.end(render(format, schema, value));
+  const body = render(format, schema, value);
+  // The RM streams JSON (chunked) but gives XML a Content-Length.
+  if (format === 'xml') res.setHeader('Content-Length', String(Buffer.byteLength(body)));
+  res.end(body);
 }

@@ -6,6 +6,7 @@ import {
   int,
   list,
   long,
+  map,
   obj,
   root,
   str,
@@ -14,7 +15,10 @@ import {
   type Value,
 } from './schema.ts';
 
-/** CapacityScheduler queue DAOs (`CapacitySchedulerQueueInfo` and its leaf subtype), field order of 3.4. */
+/**
+ * CapacityScheduler DAOs (`CapacitySchedulerInfo`, `CapacitySchedulerQueueInfo`, `...LeafQueueInfo`), in the field
+ * order a Hadoop 3.4.1 RM emits them (checked against a real one by hack/conformance).
+ */
 
 const queueAcls = obj([
   [
@@ -27,14 +31,26 @@ const queueAcls = obj([
     ),
   ],
 ]);
+const capacityVector = obj([
+  ['configuredCapacityVector', str],
+  [
+    'capacityVectorEntries',
+    list(
+      obj([
+        ['resourceName', str],
+        ['resourceValue', str],
+      ]),
+    ),
+  ],
+]);
 
-/** Per-partition capacities (`capacities.queueCapacitiesByPartition`), read by Enterprise Gateway and yarn-api-client. */
 const capacities = obj([
   [
     'queueCapacitiesByPartition',
     list(
       obj([
         ['partitionName', str],
+        ['queueCapacityVectorInfo', capacityVector],
         ['capacity', float],
         ['usedCapacity', float],
         ['maxCapacity', float],
@@ -70,7 +86,39 @@ const resources = obj([
   ],
 ]);
 
-const commonFields: [string, ObjectSchema['fields'][number]['schema']][] = [
+const health = obj([
+  ['lastrun', long],
+  [
+    'operationsInfo',
+    list(
+      obj([
+        ['operation', str],
+        ['nodeId', str],
+        ['containerId', str],
+        ['queue', str],
+      ]),
+    ),
+  ],
+  [
+    'lastRunDetails',
+    list(
+      obj([
+        ['operation', str],
+        ['count', long],
+        ['resources', resourceInfo],
+      ]),
+    ),
+  ],
+]);
+
+const templateFields: [string, ObjectSchema['fields'][number]['schema']][] = [
+  ['autoCreationEligibility', str],
+  ['autoQueueTemplateProperties', map(str)],
+  ['autoQueueParentTemplateProperties', map(str)],
+  ['autoQueueLeafTemplateProperties', map(str)],
+];
+
+const queueHead: [string, ObjectSchema['fields'][number]['schema']][] = [
   ['queuePath', str],
   ['capacity', float],
   ['usedCapacity', float],
@@ -93,24 +141,36 @@ const commonFields: [string, ObjectSchema['fields'][number]['schema']][] = [
   ['pendingContainers', int],
   ['capacities', capacities],
   ['resources', resources],
+  ['minEffectiveCapacity', resourceInfo],
+  ['maxEffectiveCapacity', resourceInfo],
+  ['maximumAllocation', resourceInfo],
   ['queueAcls', queueAcls],
   ['queuePriority', int],
+  ['orderingPolicyInfo', str],
+  ['autoCreateChildQueueEnabled', bool],
+  ['leafQueueTemplate', map(str)],
   ['mode', str],
   ['queueType', str],
   ['creationMethod', str],
+  ...templateFields,
 ];
 
-const parentQueue = obj(commonFields);
+const parentQueue = obj(queueHead);
 const leafQueue = obj(
   [
-    ...commonFields,
+    ...queueHead,
     ['numActiveApplications', int],
     ['numPendingApplications', int],
     ['numContainers', int],
     ['maxApplications', int],
     ['maxApplicationsPerUser', int],
     ['userLimit', float],
+    ['users', obj([['user', list(map(str))]])],
     ['userLimitFactor', float],
+    ['configuredMaxAMResourceLimit', float],
+    ['AMResourceLimit', resourceInfo],
+    ['usedAMResource', resourceInfo],
+    ['userAMResourceLimit', resourceInfo],
     ['preemptionDisabled', bool],
     ['intraQueuePreemptionDisabled', bool],
     ['defaultPriority', int],
@@ -121,9 +181,8 @@ const leafQueue = obj(
   'capacitySchedulerLeafQueueInfo',
 );
 const anyQueue = choice((v: Value) => ((v as Record<string, Value>).leaf ? leafQueue : parentQueue));
-const queuesField: FieldSpec = { name: 'queues', schema: obj([['queue', list(anyQueue)]]) };
-// Parents nest queues; the field is added after construction because the schema is recursive.
-(parentQueue.fields as FieldSpec[]).push(queuesField);
+// Parents nest queues; added after construction because the schema is recursive.
+(parentQueue.fields as FieldSpec[]).splice(13, 0, { name: 'queues', schema: obj([['queue', list(anyQueue)]]) });
 
 /** `{"scheduler":{"schedulerInfo":{"type":"capacityScheduler",...}}}` */
 export const schedulerDao = root(
@@ -138,18 +197,22 @@ export const schedulerDao = root(
           ['maxCapacity', float],
           ['weight', float],
           ['normalizedWeight', float],
+          ['queueCapacityVectorInfo', capacityVector],
           ['queueName', str],
           ['queuePath', str],
           ['maxParallelApps', int],
           ['isAbsoluteResource', bool],
           ['queues', obj([['queue', list(anyQueue)]])],
           ['capacities', capacities],
+          ['health', health],
           ['maximumAllocation', resourceInfo],
           ['queueAcls', queueAcls],
           ['queuePriority', int],
+          ['orderingPolicyInfo', str],
           ['mode', str],
           ['queueType', str],
           ['creationMethod', str],
+          ...templateFields,
         ],
         'capacityScheduler',
       ),

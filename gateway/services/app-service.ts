@@ -17,7 +17,7 @@ export function parseAppId(id: string): { clusterTimestamp: number; seq: number 
       `Invalid ApplicationId prefix: ${id}. The valid ApplicationId should start with prefix application`,
     );
   const m = APP_ID.exec(id);
-  if (!m) throw new RemoteError('BadRequest', `java.lang.IllegalArgumentException: Invalid ApplicationId: ${id}`);
+  if (!m) throw new RemoteError('BadRequestCause', `java.lang.IllegalArgumentException: Invalid ApplicationId: ${id}`);
   return { clusterTimestamp: Number(m[1]), seq: Number(m[2]) };
 }
 
@@ -111,9 +111,9 @@ export class AppService {
     };
     // Unknown queue, stopped queue or a submit ACL denial: the app exists and is FAILED with the reason, as the RM
     // records it (clients poll the state and read diagnostics).
-    const rejection = this.admissionProblem(user, queueName, queue);
+    const rejection = this.admissionProblem(id, user, queueName, queue);
     const app: AppRecord = rejection
-      ? { ...base, state: 'FAILED', finalStatus: 'FAILED', diagnostics: rejection, finishedTime: now }
+      ? { ...base, state: 'FAILED', finalStatus: 'FAILED', diagnostics: rejection, finishedTime: now, refused: true }
       : base;
     if (parsed.clusterTimestamp === (await this.clusterTimestamp())) await this.d.store.reserveSequence(parsed.seq);
     const result = await this.d.store.create(app, s);
@@ -121,10 +121,15 @@ export class AppService {
     return result.app;
   }
 
-  private admissionProblem(user: string, queueName: string, queue: ReturnType<typeof findQueue>): string | undefined {
-    if (!queue) return `Application submitted by user ${user} to unknown queue: ${queueName}`;
+  private admissionProblem(
+    id: string,
+    user: string,
+    queueName: string,
+    queue: ReturnType<typeof findQueue>,
+  ): string | undefined {
+    if (!queue) return `Application ${id} submitted by user ${user} to unknown queue: ${queueName}`;
     if (queue.children.length > 0) {
-      return `Application submitted by user ${user} to non-leaf queue: ${queue.path}`;
+      return `Application ${id} submitted by user ${user} to non-leaf queue: ${queue.path}`;
     }
     if (queue.state === 'STOPPED') return `Queue ${queue.path} is STOPPED. Cannot accept submission of application.`;
     const groups = this.d.auth.groups[user] ?? [];
@@ -140,6 +145,11 @@ export class AppService {
 
   list(filter: AppFilter): Promise<AppRecord[]> {
     return this.d.store.list(filter);
+  }
+
+  /** Every app not yet finished (for pending and per-queue figures). */
+  live(): Promise<AppRecord[]> {
+    return this.d.store.list({ states: new Set(['NEW', 'NEW_SAVING', 'SUBMITTED', 'ACCEPTED', 'RUNNING']) });
   }
 
   countByState(): ReturnType<AppStore['countByState']> {
@@ -169,6 +179,8 @@ export class AppService {
   /** Whether `p` sees the ACL-protected fields of `app` (VIEW_APP or modify rights). */
   canView(p: Principal, app: AppRecord): boolean {
     if (!p.user) return true; // anonymous reads run as the static user, who sees all on an insecure cluster
+    // An app refused at submission never entered a queue, so no queue ACL hides it (the RM shows it to anyone).
+    if (app.refused) return true;
     if (this.canModify(p, app)) return true;
     const view = app.acls.VIEW_APP;
     return view !== undefined && aclAllows(parseAcl(view), p.user, p.groups);

@@ -38,6 +38,6 @@ export interface AppStore {
   list(filter: AppFilter): Promise<AppRecord[]>;
   /** Live containers of an attempt, as the translator reports them from pods. */
   containers(appId: string, attempt: number): Promise<ContainerRecord[]>;
-  /** How many apps there are per state (for /metrics and /appstatistics). */
-  countByState(): Promise<Map<YarnApplicationState, number>>;
+  /** How many apps there are per state, plus `REFUSED` (failed at submission), for /metrics and /appstatistics. */
+  countByState(): Promise<Map<YarnApplicationState | 'REFUSED', number>>;
 }

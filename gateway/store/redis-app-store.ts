@@ -54,6 +54,7 @@ export class RedisAppStore implements AppStore {
       this.k('apps', 'queue', app.queue),
       this.k('apps', 'type', app.applicationType.toLowerCase()),
       ...app.tags.map((t) => this.k('apps', 'tag', t.toLowerCase())),
+      ...(app.refused ? [this.k('apps', 'refused')] : []),
     ];
   }
 
@@ -194,10 +195,15 @@ export class RedisAppStore implements AppStore {
     return all.map((j) => JSON.parse(j) as ContainerRecord).sort((a, b) => a.containerId.localeCompare(b.containerId));
   }
 
-  async countByState(): Promise<Map<YarnApplicationState, number>> {
+  async countByState(): Promise<Map<YarnApplicationState | 'REFUSED', number>> {
     const tx = this.redis.multi();
     for (const s of YARN_APPLICATION_STATES) tx.scard(this.k('apps', 'state', s));
+    tx.scard(this.k('apps', 'refused'));
     const res = (await tx.exec()) ?? [];
-    return new Map(YARN_APPLICATION_STATES.map((s, i) => [s, Number(res[i]?.[1] ?? 0)]));
+    const counts = new Map<YarnApplicationState | 'REFUSED', number>(
+      YARN_APPLICATION_STATES.map((s, i) => [s, Number(res[i]?.[1] ?? 0)]),
+    );
+    counts.set('REFUSED', Number(res[YARN_APPLICATION_STATES.length]?.[1] ?? 0));
+    return counts;
   }
 }

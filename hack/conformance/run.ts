@@ -345,7 +345,7 @@ async function main(): Promise<number> {
       maxPriority: 10,
       maxAppAttempts: 2,
       maxAllocationMb: 8192,
-      maxAllocationVcores: 32,
+      maxAllocationVcores: 4,
       logLevel: 'silent',
       version: 'conformance',
     });

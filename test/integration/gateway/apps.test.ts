@@ -118,7 +118,7 @@ describe('submit', () => {
     const app = (await request(gw.server).get(`${WS}/apps/${id}`).expect(200)).body as { app: Record<string, unknown> };
     assert.equal(app.app.state, 'FAILED');
     assert.equal(app.app.queue, 'nosuchqueue');
-    assert.equal(app.app.diagnostics, 'Application submitted by user alice to unknown queue: nosuchqueue');
+    assert.equal(app.app.diagnostics, `Application ${id} submitted by user alice to unknown queue: nosuchqueue`);
     assert.equal(await gw.submitQueue.getJob(id), undefined, 'a rejected app is never handed to the translator');
   });
 
@@ -374,7 +374,8 @@ describe('one app, its state and kill', () => {
       `Application ${id} was killed by user alice with diagnostic message: done with it`,
     );
     assert.equal(app.app.finalStatus, 'KILLED');
-    assert.equal(app.app.allocatedMB, -1);
+    // Killed before any attempt ran: no -1 "finished" sentinels, as for apps the RM never launched.
+    assert.equal(app.app.allocatedMB, 0);
   });
 
   it('kill in XML; admins and proxy users act for others', async () => {
@@ -421,7 +422,9 @@ describe('one app, its state and kill', () => {
     const app = (res.body as { app: Record<string, unknown> }).app;
     assert.equal(app.startedTime, 0);
     assert.equal(app.elapsedTime, 0);
-    assert.equal(app.allocatedMB, undefined);
+    assert.equal(app.allocatedMB, 0);
+    assert.equal(app.amContainerLogs, undefined);
+    assert.equal(app.logAggregationStatus, undefined);
     assert.equal(app.state, 'SUBMITTED');
   });
 });

@@ -26,7 +26,7 @@ before(async () => {
     maxPriority: 10,
     maxAppAttempts: 2,
     maxAllocationMb: 8192,
-    maxAllocationVcores: 32,
+    maxAllocationVcores: 4,
     logLevel: 'silent',
     version: 'test',
   };
