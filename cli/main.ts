@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerClusterCommands } from './commands/cluster.ts';
 import { registerGatewayCommand } from './commands/gateway.ts';
+import { registerTranslatorCommand } from './commands/translator.ts';
 import { registerUpDownCommands } from './commands/up.ts';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -18,6 +19,7 @@ const program = new Command()
 registerClusterCommands(program);
 registerUpDownCommands(program);
 registerGatewayCommand(program, version);
+registerTranslatorCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -91,8 +91,8 @@ export function appsRouter(d: AppsRouterDeps): Router {
   r.post('/apps', raw, async (req, res) => {
     const user = requireUser(req);
     const format = negotiate(req);
-    const submission = parseSubmission(await body(req, 'application-submission-context'));
-    const app = await d.apps.submit(user, submission);
+    const raw = await body(req, 'application-submission-context');
+    const app = await d.apps.submit(user, parseSubmission(raw), raw);
     const base = `${req.protocol}://${req.get('host') ?? '127.0.0.1'}${req.baseUrl}${req.path.replace(/\/$/, '')}`;
     res.status(202).setHeader('Location', `${base}/${app.id}`);
     res.setHeader('Content-Type', CONTENT_TYPES[format]);

@@ -51,11 +51,11 @@ export class AppService {
   }
 
   /**
-   * Records the app and hands it to the translator. A resubmission of an existing id is accepted and changes
+   * Records the app and hands it to the translator. `raw` is the validated body as sent (JSON or XML tree). A resubmission of an existing id is accepted and changes
    * nothing (the RM answers 202 too); the intake job is re-added, which is a no-op when it exists, so a request that
    * failed between the two steps is completed by its retry.
    */
-  async submit(user: string, s: SubmissionContext): Promise<AppRecord> {
+  async submit(user: string, s: SubmissionContext, raw: unknown = s): Promise<AppRecord> {
     if (s['application-id'] === '') throw badRequest('Could not parse application id ');
     let parsed;
     try {
@@ -116,7 +116,8 @@ export class AppService {
       ? { ...base, state: 'FAILED', finalStatus: 'FAILED', diagnostics: rejection, finishedTime: now, refused: true }
       : base;
     if (parsed.clusterTimestamp === (await this.clusterTimestamp())) await this.d.store.reserveSequence(parsed.seq);
-    const result = await this.d.store.create(app, s);
+    // The body as the client sent it (validated above): the translator re-reads it with the same schema.
+    const result = await this.d.store.create(app, raw);
     if (!isFinalState(result.app.state)) await this.d.intake.submit({ appId: id });
     return result.app;
   }

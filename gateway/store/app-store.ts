@@ -33,6 +33,8 @@ export interface AppStore {
   reserveSequence(seq: number): Promise<void>;
   create(app: AppRecord, submission: unknown): Promise<CreateResult>;
   get(id: string): Promise<AppRecord | undefined>;
+  /** The submission context stored with the app (the translator reads it). */
+  submission(id: string): Promise<unknown>;
   /** Applies `change` to the stored app (optimistically, retrying on concurrent writes); undefined if unknown. */
   update(id: string, change: (app: AppRecord) => AppRecord): Promise<AppRecord | undefined>;
   list(filter: AppFilter): Promise<AppRecord[]>;

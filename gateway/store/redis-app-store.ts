@@ -87,6 +87,11 @@ export class RedisAppStore implements AppStore {
     return json ? (JSON.parse(json) as AppRecord) : undefined;
   }
 
+  async submission(id: string): Promise<unknown> {
+    const json = await this.redis.get(this.k('submission', id));
+    return json ? (JSON.parse(json) as unknown) : undefined;
+  }
+
   async update(id: string, change: (app: AppRecord) => AppRecord): Promise<AppRecord | undefined> {
     const key = this.k('app', id);
     // Compare-and-set in one script (WATCH is unsafe on a connection shared by concurrent requests).

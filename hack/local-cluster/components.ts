@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './ports.ts';
 import { isRunning, startDetached, stopProcess, waitFor, FatalWaitError } from './processes.ts';
@@ -13,11 +14,12 @@ export interface ComponentOptions {
 }
 
 /**
- * Starts every Loom component that exists (today: the gateway) in the background against the local cluster, each
+ * Starts every Loom component that exists (today: the translator and the gateway) in the background against the local cluster, each
  * as `loom <component>` exactly as deploy/ runs it, recorded in the cluster state so `loom down` stops it.
  * Already-running components are left alone.
  */
 export async function startComponents(state: ClusterState, o: ComponentOptions): Promise<ClusterState> {
+  await startTranslator(state, o);
   const running = state.processes.find((p) => p.name === 'gateway');
   if (running && isRunning(running) && state.gatewayUrl) {
     o.log(`gateway already running at ${state.gatewayUrl}`);
@@ -60,4 +62,33 @@ export async function startComponents(state: ClusterState, o: ComponentOptions):
     60_000,
   );
   return state;
+}
+
+/** The translator: no port, so it is ready once its log says its workers started. */
+async function startTranslator(state: ClusterState, o: ComponentOptions): Promise<void> {
+  const running = state.processes.find((p) => p.name === 'translator');
+  if (running && isRunning(running)) {
+    o.log('translator already running');
+    return;
+  }
+  state.processes = state.processes.filter((p) => p.name !== 'translator');
+  o.log('starting translator');
+  const log = join(state.stateDir, 'logs', 'translator.log');
+  const translator = startDetached(
+    'translator',
+    process.execPath,
+    [LOOM_BIN, 'translator', '--kubeconfig', state.kubeconfig, '--redis-url', state.redisUrl],
+    log,
+    { ...process.env, KUBECONFIG: state.kubeconfig, REDIS_URL: state.redisUrl },
+  );
+  state.processes.push(translator);
+  writeState(state);
+  await waitFor(
+    'the translator to start its workers',
+    () => {
+      if (!isRunning(translator)) throw new FatalWaitError(`translator exited; see ${translator.log}`);
+      return existsSync(log) && readFileSync(log, 'utf8').includes('translator started');
+    },
+    60_000,
+  );
 }

@@ -47,6 +47,7 @@ describe('loom up / loom down', () => {
       'kube-scheduler',
       'kwok',
       'redis',
+      'translator',
     ]);
     const info = await fetch(`${state.gatewayUrl}/ws/v1/cluster/info`);
     assert.equal(info.status, 200, 'the gateway loom up started answers');

@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { pino } from 'pino';
+import request from 'supertest';
+import {
+  GROUP,
+  QOS_LEVEL_ANNOTATION,
+  RECLAIMED_MEMORY,
+  RECLAIMED_MILLICPU,
+  SCHEDULING_UNIT,
+  SIM_DURATION_ANNOTATION,
+  VERSION,
+} from '../../api/names.ts';
+import { parseQuantity } from '../../api/quantity.ts';
+import type { AppRecord } from '../../api/yarn.ts';
+import { RedisAppStore } from '../../gateway/store/redis-app-store.ts';
+import { KubeClusterWriter, loadKubeConfig } from '../../translator/k8s/cluster-writer.ts';
+import { processSubmit } from '../../translator/processors/submit.ts';
+import { startWorkers } from '../../translator/worker.ts';
+import { startGateway, type GatewayFixture } from './gateway/fixture.ts';
+import { clusterEnv, eventually, kube } from './harness.ts';
+
+const namespace = `it-yarn-${randomBytes(3).toString('hex')}`;
+const log = pino({ level: 'silent' });
+let gw: GatewayFixture;
+let workers: { close(): Promise<void> };
+let store: RedisAppStore;
+const writer = () => new KubeClusterWriter(loadKubeConfig(clusterEnv().kubeconfig));
+const config = {
+  namespace,
+  images: { spark: 'apache/spark:3.5.3', default: 'busybox' },
+  placeholderImage: 'registry.k8s.io/pause:3.10',
+  unitTimeoutSeconds: 300,
+};
+
+before(async () => {
+  gw = await startGateway();
+  store = new RedisAppStore(gw.redis, gw.prefix);
+  const url = new URL(clusterEnv().redisUrl);
+  const deps = { store, writer: writer(), now: Date.now, log };
+  workers = startWorkers(
+    {
+      connection: { host: url.hostname, port: Number(url.port) },
+      prefix: gw.prefix.replace(/:$/, ''),
+      concurrency: 4,
+      jobsPerSecond: 100,
+    },
+    { ...deps, config },
+    { ...deps, namespace },
+    log,
+  );
+});
+after(async () => {
+  await workers.close();
+  await gw.close();
+  await kube()
+    .core.deleteNamespace({ name: namespace })
+    .catch(() => undefined);
+});
+
+const WS = '/ws/v1/cluster';
+const MI = 1024n * 1024n;
+const quantities = (r: Record<string, string> | undefined): Record<string, bigint> =>
+  Object.fromEntries(Object.entries(r ?? {}).map(([k, v]) => [k, parseQuantity(v)]));
+async function submit(body: Record<string, unknown>): Promise<string> {
+  const res = await request(gw.server).post(`${WS}/apps/new-application?user.name=alice`).expect(200);
+  const id = (res.body as Record<string, string>)['application-id']!;
+  await request(gw.server)
+    .post(`${WS}/apps?user.name=alice`)
+    .set('Content-Type', 'application/json')
+    .send(JSON.stringify({ 'application-id': id, ...body }))
+    .expect(202);
+  return id;
+}
+const appState = async (id: string): Promise<string> =>
+  ((await request(gw.server).get(`${WS}/apps/${id}/state`)).body as { state: string }).state;
+const podsOf = async (id: string) =>
+  (await kube().core.listNamespacedPod({ namespace, labelSelector: `yarn.loom.dev/application-id=${id}` })).items;
+
+const spark = {
+  'application-name': 'spark-pi',
+  queue: 'spark',
+  'application-type': 'SPARK',
+  'application-tags': { tag: ['sim.loom.dev/duration=30s'] },
+  resource: { memory: 1408, vCores: 1 },
+  'am-container-spec': {
+    environment: { entry: [{ key: 'SPARK_USER', value: 'alice' }] },
+    commands: {
+      command:
+        '{{JAVA_HOME}}/bin/java -Dspark.executor.instances=3 -Dspark.executor.memory=4g -Dspark.executor.cores=2 org.apache.spark.deploy.yarn.ApplicationMaster --class org.apache.spark.examples.SparkPi --jar __app__.jar 1><LOG_DIR>/stdout',
+    },
+  },
+};
+
+describe('translator on the local cluster', () => {
+  it('turns a Spark submission into a gang unit and pods with the right requests, labels and QoS, then ACCEPTED', async () => {
+    const id = await submit(spark);
+    await eventually('app ACCEPTED', async () => (await appState(id)) === 'ACCEPTED', 30_000);
+    const unitName = id.replace(/_/g, '-') + '-1';
+    const unit = (await kube().custom.getNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace,
+      plural: SCHEDULING_UNIT.plural,
+      name: unitName,
+    })) as {
+      spec: {
+        queue: string;
+        minMember: number;
+        roles: { name: string; count: number; requests: Record<string, string> }[];
+        application: { id: string };
+      };
+    };
+    assert.equal(unit.spec.queue, 'spark');
+    assert.equal(unit.spec.minMember, 4);
+    assert.deepEqual(
+      unit.spec.roles.map((r) => [r.name, r.count]),
+      [
+        ['driver', 1],
+        ['executor', 3],
+      ],
+    );
+    assert.equal(unit.spec.application.id, id);
+    const pods = await podsOf(id);
+    assert.equal(pods.length, 4);
+    const driver = pods.find((p) => p.metadata?.labels?.['yarn.loom.dev/role'] === 'am')!;
+    assert.equal(driver.spec?.schedulerName, 'loom-scheduler');
+    assert.equal(driver.metadata?.annotations?.[QOS_LEVEL_ANNOTATION], 'reclaimed_cores');
+    assert.equal(driver.metadata?.annotations?.[SIM_DURATION_ANNOTATION], '30s');
+    // The apiserver canonicalises quantities (1000 → 1k): compare values, not spellings.
+    assert.deepEqual(quantities(driver.spec?.containers[0]?.resources?.requests), {
+      [RECLAIMED_MILLICPU]: 1000n,
+      [RECLAIMED_MEMORY]: 1408n * MI,
+    });
+    assert.deepEqual(driver.spec?.containers[0]?.command, [
+      '/bin/sh',
+      '-c',
+      '$JAVA_HOME/bin/java -Dspark.executor.instances=3 -Dspark.executor.memory=4g -Dspark.executor.cores=2 org.apache.spark.deploy.yarn.ApplicationMaster --class org.apache.spark.examples.SparkPi --jar __app__.jar 1>$LOG_DIR/stdout',
+    ]);
+    assert.ok(driver.spec?.containers[0]?.env?.some((e) => e.name === 'SPARK_USER' && e.value === 'alice'));
+    assert.equal(driver.metadata?.ownerReferences?.[0]?.kind, 'SchedulingUnit');
+    const executor = pods.find((p) => p.metadata?.labels?.['yarn.loom.dev/role'] === 'executor')!;
+    assert.deepEqual(quantities(executor.spec?.containers[0]?.resources?.requests), {
+      [RECLAIMED_MILLICPU]: 2000n,
+      [RECLAIMED_MEMORY]: 4505n * MI,
+    });
+    assert.equal(executor.metadata?.labels?.['scheduling.loom.dev/placeholder'], 'true');
+    const app = (await request(gw.server).get(`${WS}/apps/${id}`)).body as { app: { diagnostics: string } };
+    assert.match(app.app.diagnostics, /Waiting for the scheduler to place SchedulingUnit/);
+  });
+
+  it('creates nothing new when a submit job is replayed', async () => {
+    const id = await submit(spark);
+    await eventually('app ACCEPTED', async () => (await appState(id)) === 'ACCEPTED', 30_000);
+    const before = (await podsOf(id)).map((p) => `${p.metadata?.name}@${p.metadata?.resourceVersion}`).sort();
+    // A replay while ACCEPTED re-converges: every create answers AlreadyExists.
+    assert.equal(await processSubmit(id, { store, writer: writer(), config, now: Date.now, log }), 'accepted');
+    // Even a replay of an app marked back as SUBMITTED (a crash before the state update) converges.
+    await store.update(id, (a): AppRecord => ({ ...a, state: 'SUBMITTED' }));
+    assert.equal(await processSubmit(id, { store, writer: writer(), config, now: Date.now, log }), 'accepted');
+    const after = (await podsOf(id)).map((p) => `${p.metadata?.name}@${p.metadata?.resourceVersion}`).sort();
+    assert.deepEqual(after, before);
+  });
+
+  it('kill deletes the unit and pods and records KILLED', async () => {
+    const id = await submit(spark);
+    await eventually('app ACCEPTED', async () => (await appState(id)) === 'ACCEPTED', 30_000);
+    const res = await request(gw.server)
+      .put(`${WS}/apps/${id}/state?user.name=alice`)
+      .set('Content-Type', 'application/json')
+      .send('{"state":"KILLED"}')
+      .expect(202);
+    assert.deepEqual(res.body, { state: 'ACCEPTED' });
+    await eventually('app KILLED', async () => (await appState(id)) === 'KILLED', 30_000);
+    await eventually('pods gone', async () => (await podsOf(id)).length === 0, 30_000);
+    const units = (await kube().custom.listNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace,
+      plural: SCHEDULING_UNIT.plural,
+      labelSelector: `yarn.loom.dev/application-id=${id}`,
+    })) as { items: unknown[] };
+    assert.equal(units.items.length, 0);
+  });
+
+  it('fails an app whose Spark configuration cannot be read, with a diagnostic', async () => {
+    const id = await submit({
+      ...spark,
+      'am-container-spec': {
+        commands: { command: 'java -Dspark.executor.memory=lots org.apache.spark.deploy.yarn.ApplicationMaster' },
+      },
+    });
+    await eventually('app FAILED', async () => (await appState(id)) === 'FAILED', 30_000);
+    const app = (await request(gw.server).get(`${WS}/apps/${id}`)).body as {
+      app: { diagnostics: string; finalStatus: string };
+    };
+    assert.equal(app.app.finalStatus, 'FAILED');
+    assert.match(app.app.diagnostics, /spark\.executor\.memory=lots is not a memory size/);
+    assert.equal((await podsOf(id)).length, 0);
+  });
+});

@@ -1,0 +1,83 @@
+import { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
+import { RedisAppStore } from '../gateway/store/redis-app-store.ts';
+import { KubeClusterWriter, loadKubeConfig } from './k8s/cluster-writer.ts';
+import type { ObjectConfig } from './objects.ts';
+import { startWorkers } from './worker.ts';
+
+/** Options of `loom translator`. */
+export interface TranslatorOptions {
+  redisUrl: string;
+  kubeconfig?: string;
+  /** Redis key prefix shared with the gateway. @defaultValue 'loom:' */
+  prefix: string;
+  /** Namespace of the units and pods of YARN apps. @defaultValue 'yarn' */
+  namespace: string;
+  /** @defaultValue 8 */
+  concurrency: number;
+  /** @defaultValue 50 */
+  jobsPerSecond: number;
+  /** Image of the AM/driver containers; `type=image` pairs, `default` for the rest. */
+  images: string;
+  /** @defaultValue 'registry.k8s.io/pause:3.10' */
+  placeholderImage: string;
+  /** @defaultValue 300 */
+  unitTimeoutSeconds: number;
+  logLevel: string;
+}
+
+const parseImages = (text: string): Record<string, string> =>
+  Object.fromEntries(
+    text
+      .split(/[;,]/)
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => {
+        const eq = p.indexOf('=');
+        return [p.slice(0, eq).trim().toLowerCase(), p.slice(eq + 1).trim()];
+      }),
+  );
+
+/** Starts the translator's workers against Redis and the apiserver. */
+export async function runTranslator(
+  o: TranslatorOptions,
+  log: Logger = pino({ level: o.logLevel, name: 'translator' }),
+): Promise<{ close(): Promise<void> }> {
+  const redis = new Redis(o.redisUrl, { maxRetriesPerRequest: 3 });
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis'));
+  const url = new URL(o.redisUrl);
+  const store = new RedisAppStore(redis, o.prefix);
+  const writer = new KubeClusterWriter(loadKubeConfig(o.kubeconfig));
+  const config: ObjectConfig = {
+    namespace: o.namespace,
+    images: parseImages(o.images),
+    placeholderImage: o.placeholderImage,
+    unitTimeoutSeconds: o.unitTimeoutSeconds,
+  };
+  await writer.ensureNamespace(o.namespace);
+  const now = Date.now;
+  const workers = startWorkers(
+    {
+      connection: {
+        host: url.hostname,
+        port: Number(url.port || 6379),
+        ...(url.password ? { password: url.password } : {}),
+      },
+      prefix: o.prefix.replace(/:$/, ''),
+      concurrency: o.concurrency,
+      jobsPerSecond: o.jobsPerSecond,
+    },
+    { store, writer, config, now, log },
+    { store, writer, namespace: o.namespace, now, log },
+    log,
+  );
+  log.info({ namespace: o.namespace }, 'translator started');
+  let closing: Promise<void> | undefined;
+  return {
+    close: () =>
+      (closing ??= (async () => {
+        await workers.close();
+        await redis.quit().catch(() => undefined);
+      })()),
+  };
+}

@@ -1,0 +1,76 @@
+import type { Logger } from 'pino';
+import { submissionProblem } from '../../api/submission.ts';
+import { isFinalState, type AppRecord } from '../../api/yarn.ts';
+import type { AppStore } from '../../gateway/store/app-store.ts';
+import type { ClusterWriter } from '../k8s/cluster-writer.ts';
+import { memberPods, unitObject, type ObjectConfig } from '../objects.ts';
+import { unitName } from '../naming.ts';
+import { profileFor } from '../profiles/registry.ts';
+
+export interface SubmitDeps {
+  store: AppStore;
+  writer: ClusterWriter;
+  config: ObjectConfig;
+  now: () => number;
+  log: Logger;
+  /** Pods created at once for one app; the worker's rate limit bounds the total. @defaultValue 8 */
+  podConcurrency?: number;
+}
+
+export type SubmitOutcome = 'accepted' | 'failed' | 'skipped';
+
+/**
+ * Turns a SUBMITTED app into its SchedulingUnit and member pods, then marks it ACCEPTED. Idempotent: names are
+ * deterministic and AlreadyExists is success, so a replay or a retry after a crash at any point converges to one
+ * set of objects. A submission no profile can plan fails the app with a diagnostic, never the worker.
+ */
+export async function processSubmit(appId: string, d: SubmitDeps): Promise<SubmitOutcome> {
+  const app = await d.store.get(appId);
+  if (!app || isFinalState(app.state)) return 'skipped';
+  const parsed = submissionProblem(await d.store.submission(appId));
+  const now = d.now();
+  const fail = async (diagnostics: string): Promise<SubmitOutcome> => {
+    await d.store.update(appId, (a) =>
+      isFinalState(a.state) ? a : { ...a, state: 'FAILED', finalStatus: 'FAILED', diagnostics, finishedTime: now },
+    );
+    d.log.info({ appId, diagnostics }, 'submission failed');
+    return 'failed';
+  };
+  if (!parsed.ok) return fail(`The stored submission is invalid: ${parsed.problem}`);
+  const result = profileFor(app.applicationType)({ app, submission: parsed.value });
+  if (!result.ok) return fail(result.diagnostics);
+  const plan = result.plan;
+  const attempt = app.attempts.at(-1)?.id ?? 1;
+  // Batch runs on reclaimed capacity (the seed's Spot tier) unless the queue says otherwise.
+  const qos = 'reclaimed_cores' as const;
+
+  await d.writer.ensureNamespace(d.config.namespace);
+  const uid = await d.writer.createUnit(unitObject(app, attempt, plan, qos, d.config));
+  const pods = memberPods(app, attempt, plan, qos, d.config, uid);
+  let next = 0;
+  let created = 0;
+  const worker = async (): Promise<void> => {
+    while (next < pods.length) {
+      const pod = pods[next++];
+      if (pod && (await d.writer.createPod(pod)) === 'created') created++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(d.podConcurrency ?? 8, pods.length) }, worker));
+
+  const updated = await d.store.update(appId, (a): AppRecord => {
+    if (a.state !== 'SUBMITTED' && a.state !== 'NEW' && a.state !== 'NEW_SAVING') return a;
+    return {
+      ...a,
+      state: 'ACCEPTED',
+      diagnostics: `Waiting for the scheduler to place SchedulingUnit ${d.config.namespace}/${unitName(appId, attempt)} (${plan.minMember} members together, ${pods.length} pods in all).`,
+      attempts: a.attempts.length ? a.attempts : [{ id: attempt, state: 'SCHEDULED', startTime: now, finishedTime: 0 }],
+    };
+  });
+  // Killed while its objects were being created: the kill job deletes them; make sure nothing is left behind.
+  if (updated && isFinalState(updated.state)) {
+    await d.writer.deleteApp(d.config.namespace, appId);
+    return 'skipped';
+  }
+  d.log.info({ appId, profile: plan.profile, pods: pods.length, created, minMember: plan.minMember }, 'app accepted');
+  return 'accepted';
+}
