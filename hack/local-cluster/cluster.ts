@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { KWOK_NODE_ANNOTATION, LOCAL_NODE_LABEL } from '../../api/names.ts';
 import { ensureBinaries, type BinaryPaths } from './binaries.ts';
-import { LocalKubeClient, apiserverGet, applyCrds, applyManifests, isNodeReady } from './kube-client.ts';
+import {
+  LocalKubeClient,
+  apiserverGet,
+  applyCrds,
+  applyManifests,
+  createNodesWithKubectl,
+  isNodeReady,
+} from './kube-client.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
 import { DEFAULT_NODE_SHAPE, nodeManifest, nodeName, type NodeShape } from './nodes.ts';
 import { freePorts } from './ports.ts';
@@ -145,7 +152,7 @@ async function converge(state: ClusterState, o: UpOptions, bins?: BinaryPaths): 
   const extra = [...present].filter((n) => !wantedNames.has(n));
   if (missing.length) o.log(`creating ${missing.length} kwok nodes (${nodeName(0)}..${nodeName(o.nodes - 1)})`);
   const t0 = Date.now();
-  await kube.createNodes(missing);
+  await createNodesWithKubectl(paths.kubectl, state.kubeconfig, missing);
   if (extra.length) {
     o.log(`deleting ${extra.length} nodes beyond --nodes ${o.nodes}`);
     await kube.deleteNodes(extra);

@@ -105,3 +105,40 @@ export async function applyManifests(kubectl: string, kubeconfig: string, file: 
     file,
   ]);
 }
+
+/**
+ * Creates nodes through one `kubectl create` of a List: a single connection, where client-node 1.4 opens a new TLS
+ * connection per request (measured: 40 nodes/s against several hundred). Existing nodes are skipped.
+ */
+export async function createNodesWithKubectl(
+  kubectl: string,
+  kubeconfig: string,
+  nodes: readonly V1Node[],
+  parallel = 8,
+): Promise<void> {
+  if (nodes.length === 0) return;
+  // kubectl creates a List's items one after another; a few processes side by side keep the apiserver busy.
+  const chunk = Math.ceil(nodes.length / parallel);
+  const parts = Array.from({ length: Math.ceil(nodes.length / chunk) }, (_, i) =>
+    nodes.slice(i * chunk, (i + 1) * chunk),
+  );
+  await Promise.all(parts.map((part) => createList(kubectl, kubeconfig, part)));
+}
+
+function createList(kubectl: string, kubeconfig: string, nodes: readonly V1Node[]): Promise<void> {
+  const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: nodes });
+  return new Promise<void>((resolve, reject) => {
+    const child = execFile(
+      kubectl,
+      ['--kubeconfig', kubeconfig, 'create', '-f', '-', '-o', 'name'],
+      { maxBuffer: 64 << 20 },
+      (err, _stdout, stderr) => {
+        // AlreadyExists for some items is fine (a converge after a partial run); anything else is not.
+        const real = stderr.split('\n').filter((l) => l.trim() !== '' && !/AlreadyExists|already exists/.test(l));
+        if (err && real.length > 0) reject(new Error(`kubectl create nodes failed: ${real.slice(0, 3).join('; ')}`));
+        else resolve();
+      },
+    );
+    child.stdin?.end(list);
+  });
+}
