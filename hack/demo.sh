@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make demo`: the local cluster (20 kwok nodes), Redis and every Loom component that exists, then a YARN
-# application submitted and killed through the REST API with curl, exactly as a batch platform would.
+# `make demo`: the local cluster (20 kwok nodes), Redis and every Loom component that exists (gateway, translator),
+# then a Spark-shaped YARN application submitted, translated and killed through the REST API with curl.
 # Everything keeps running afterwards for you to explore; `npx loom down` stops it.
 # Later issues grow this into the full batch-on-reclaimed-capacity demo with its utilization report.
 set -euo pipefail
@@ -24,11 +24,17 @@ echo "new-application: $id"
 curl -sf -X POST "$ws/apps?user.name=demo" -H 'Content-Type: application/json' -d @- <<JSON >/dev/null
 {"application-id":"$id","application-name":"demo-spark-pi","queue":"spark","application-type":"SPARK",
  "application-tags":{"tag":["demo","sim.loom.dev/duration=30s"]},"resource":{"memory":1024,"vCores":1},
- "am-container-spec":{"commands":{"command":"{{JAVA_HOME}}/bin/java org.apache.spark.deploy.yarn.ApplicationMaster --class org.apache.spark.examples.SparkPi"}}}
+ "am-container-spec":{"commands":{"command":"{{JAVA_HOME}}/bin/java -Dspark.executor.instances=4 -Dspark.executor.memory=2g org.apache.spark.deploy.yarn.ApplicationMaster --class org.apache.spark.examples.SparkPi"}}}
 JSON
 echo "submitted: $(curl -sf "$ws/apps/$id/state")"
-curl -sf "$ws/apps?states=SUBMITTED,ACCEPTED,RUNNING" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const a of JSON.parse(s).apps.app??[])console.log(`  ${a.id}  ${a.user}  ${a.queue}  ${a.applicationType}  ${a.state}`)})'
-echo "kill: $(curl -sf -X PUT "$ws/apps/$id/state?user.name=demo" -H 'Content-Type: application/json' -d '{"state":"KILLED"}')"
+state() { curl -sf "$ws/apps/$id/state" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).state))'; }
+for _ in $(seq 1 60); do [ "$(state)" = ACCEPTED ] && break; sleep 0.5; done
+echo "translated: $(state) — the translator made a gang SchedulingUnit and its pods (waiting for the scheduler):"
+kubectl get schedulingunits,pods -n yarn -l "yarn.loom.dev/application-id=$id"
+curl -sf "$ws/apps?states=SUBMITTED,ACCEPTED,RUNNING" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const a of JSON.parse(s).apps.app??[])console.log(`  ${a.id}  ${a.user}  ${a.queue}  ${a.applicationType}  ${a.state}  ${a.diagnostics}`)})'
+echo "kill: $(curl -s -X PUT "$ws/apps/$id/state?user.name=demo" -H 'Content-Type: application/json' -d '{"state":"KILLED"}')"
+for _ in $(seq 1 60); do [ "$(state)" = KILLED ] && break; sleep 0.5; done
+echo "after kill: $(state); pods left: $(kubectl get pods -n yarn -l "yarn.loom.dev/application-id=$id" --no-headers 2>/dev/null | wc -l)"
 cat <<MSG
 
 Loom is running. From this shell:
@@ -37,6 +43,6 @@ Loom is running. From this shell:
   kubectl get nodes,schedulingunits,queues
   curl $ws/apps
 
-The translator and scheduler (next issues) will run submitted apps on the kwok nodes; today the gateway records
-them and queues them for the translator. Stop everything with: npx loom down
+The scheduler (next issue) will place the units on the kwok nodes; today apps wait ACCEPTED.
+Stop everything with: npx loom down
 MSG
