@@ -42,6 +42,27 @@ export interface GatewayOptions {
   version: string;
 }
 
+/** The defaults of `loom gateway` (YARN's own defaults where YARN has one), for embedding the gateway. */
+export function defaultGatewayOptions(o: Pick<GatewayOptions, 'redisUrl'> & Partial<GatewayOptions>): GatewayOptions {
+  return {
+    host: '127.0.0.1',
+    port: 8088,
+    prefix: 'loom:',
+    staticUser: 'dr.who',
+    adminAcl: 'admin',
+    proxyUsers: '',
+    groups: '',
+    maxCompletedApps: 1000,
+    maxPriority: 10,
+    maxAppAttempts: 2,
+    maxAllocationMb: 8192,
+    maxAllocationVcores: 4,
+    logLevel: 'info',
+    version: 'embedded',
+    ...o,
+  };
+}
+
 const pairs = (text: string): [string, string][] =>
   text
     .split(';')

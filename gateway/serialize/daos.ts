@@ -111,7 +111,8 @@ const resourceRequest = obj([
   ['enforceExecutionType', bool],
 ]);
 
-const partitionUsage = obj([
+/** Per-partition usage (`resourceUsagesByPartition`), on apps and on queues. */
+export const partitionUsage = obj([
   ['partitionName', str],
   ['used', resourceInfo],
   ['reserved', resourceInfo],

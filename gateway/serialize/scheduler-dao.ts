@@ -1,4 +1,4 @@
-import { resourceInfo } from './daos.ts';
+import { partitionUsage, resourceInfo } from './daos.ts';
 import {
   bool,
   choice,
@@ -69,22 +69,7 @@ const capacities = obj([
   ],
 ]);
 
-const resources = obj([
-  [
-    'resourceUsagesByPartition',
-    list(
-      obj([
-        ['partitionName', str],
-        ['used', resourceInfo],
-        ['reserved', resourceInfo],
-        ['pending', resourceInfo],
-        ['amUsed', resourceInfo],
-        ['amLimit', resourceInfo],
-        ['userAmLimit', resourceInfo],
-      ]),
-    ),
-  ],
-]);
+const resources = obj([['resourceUsagesByPartition', list(partitionUsage)]]);
 
 const health = obj([
   ['lastrun', long],

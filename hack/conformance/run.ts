@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { runGateway } from '../../gateway/main.ts';
+import { defaultGatewayOptions, runGateway } from '../../gateway/main.ts';
 import { startReferenceRm } from '../local-cluster/reference-rm.ts';
 import { classify, type ClassifiedDiff, type DiffClass } from './classify.ts';
 import { diffAnswers, type Answer } from './diff.ts';
@@ -331,24 +331,16 @@ async function main(): Promise<number> {
       name: `Redis keys ${prefix}*`,
       run: async () => log(`deleted ${await deleteKeys(env.redisUrl, prefix)} Redis keys ${prefix}*`),
     });
-    const gw = await runGateway({
-      host: '127.0.0.1',
-      port: 0,
-      redisUrl: env.redisUrl,
-      kubeconfig: env.kubeconfig,
-      prefix,
-      staticUser: 'dr.who',
-      adminAcl: 'admin',
-      proxyUsers: '',
-      groups: '',
-      maxCompletedApps: 1000,
-      maxPriority: 10,
-      maxAppAttempts: 2,
-      maxAllocationMb: 8192,
-      maxAllocationVcores: 4,
-      logLevel: 'silent',
-      version: 'conformance',
-    });
+    const gw = await runGateway(
+      defaultGatewayOptions({
+        port: 0,
+        redisUrl: env.redisUrl,
+        kubeconfig: env.kubeconfig,
+        prefix,
+        logLevel: 'silent',
+        version: 'conformance',
+      }),
+    );
     cleanups.push({ name: `gateway ${gw.url}`, run: () => gw.close() });
     log(`gateway at ${gw.url} (Redis prefix ${prefix})`);
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { runGateway, type GatewayOptions, type RunningGateway } from '../../../gateway/main.ts';
+import { defaultGatewayOptions, runGateway, type RunningGateway } from '../../../gateway/main.ts';
 import { clusterEnv } from '../harness.ts';
 import { submission } from './fixture.ts';
 
@@ -12,24 +12,8 @@ let a: RunningGateway;
 let b: RunningGateway;
 before(async () => {
   const { redisUrl, kubeconfig } = clusterEnv();
-  const o: GatewayOptions = {
-    host: '127.0.0.1',
-    port: 0,
-    redisUrl,
-    kubeconfig,
-    prefix,
-    staticUser: 'dr.who',
-    adminAcl: 'admin',
-    proxyUsers: '',
-    groups: '',
-    maxCompletedApps: 1000,
-    maxPriority: 10,
-    maxAppAttempts: 2,
-    maxAllocationMb: 8192,
-    maxAllocationVcores: 4,
-    logLevel: 'silent',
-    version: 'test',
-  };
+  const o = defaultGatewayOptions({ port: 0, redisUrl, kubeconfig, prefix, logLevel: 'silent', version: 'test' });
+
   [a, b] = await Promise.all([runGateway(o), runGateway(o)]);
 });
 after(async () => {
