@@ -53,14 +53,31 @@ export function expandYarnTokens(text: string): string {
     .replace(/<LOG_DIR>/g, '$LOG_DIR');
 }
 
-/** `-Dkey=value` system properties of a Java command line. */
+/** `-Dkey=value` system properties and `-D key=value` dynamic properties (Flink's form) of a command line. */
 export function systemProperties(tokens: readonly string[]): Map<string, string> {
   const props = new Map<string, string>();
-  for (const t of tokens) {
-    const m = /^-D([^=]+)=(.*)$/s.exec(t);
-    if (m?.[1]) props.set(m[1], m[2] ?? '');
-  }
+  tokens.forEach((t, i) => {
+    const joined = /^-D([^=\s]+)=(.*)$/s.exec(t);
+    if (joined?.[1]) {
+      props.set(joined[1], joined[2] ?? '');
+      return;
+    }
+    const next = tokens[i + 1];
+    if (t === '-D' && next !== undefined) {
+      const m = /^([^=\s]+)=(.*)$/s.exec(next);
+      if (m?.[1]) props.set(m[1], m[2] ?? '');
+    }
+  });
   return props;
+}
+
+/** Flink's MemorySize (`1728m`, `4 gb`, `268435456b`, a bare number in bytes) in MiB, rounded up. */
+export function flinkSizeMiB(text: string): number | undefined {
+  const m = /^\s*(\d+)\s*(b|bytes|k|kb|kibibytes|m|mb|mebibytes|g|gb|gibibytes|t|tb|tebibytes)?\s*$/i.exec(text);
+  if (!m?.[1]) return undefined;
+  const unit = (m[2] ?? 'b').toLowerCase()[0] ?? 'b';
+  const bytesPer: Record<string, number> = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+  return Math.ceil((Number(m[1]) * (bytesPer[unit] ?? 1)) / 1024 ** 2);
 }
 
 /** The value following `flag` (`--class X`), or undefined. */

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { submissionProblem } from '../../../api/submission.ts';
 import type { AppRecord } from '../../../api/yarn.ts';
-import { tokenize, expandYarnTokens, sizeMiB } from '../../../translator/profiles/command.ts';
+import {
+  expandYarnTokens,
+  flinkSizeMiB,
+  sizeMiB,
+  systemProperties,
+  tokenize,
+} from '../../../translator/profiles/command.ts';
 import { profileFor } from '../../../translator/profiles/registry.ts';
 
 const fixtures = join(import.meta.dirname, '..', '..', 'fixtures');
@@ -51,6 +57,24 @@ describe('reading AM commands', () => {
       expandYarnTokens('{{JAVA_HOME}}/bin/java -cp {{PWD}}<CPS>x 1><LOG_DIR>/stdout'),
       '$JAVA_HOME/bin/java -cp $PWD:x 1>$LOG_DIR/stdout',
     );
+  });
+  it('reads -Dkey=value and Flink-style -D key=value properties', () => {
+    const props = systemProperties(tokenize('java -Da=1 -D b=2 -D c -Dd=x=y'));
+    assert.deepEqual(
+      [...props],
+      [
+        ['a', '1'],
+        ['b', '2'],
+        ['d', 'x=y'],
+      ],
+    );
+  });
+  it('reads Flink memory sizes, bytes when bare', () => {
+    assert.equal(flinkSizeMiB('1728m'), 1728);
+    assert.equal(flinkSizeMiB('4 gb'), 4096);
+    assert.equal(flinkSizeMiB('268435456b'), 256);
+    assert.equal(flinkSizeMiB('1048576'), 1);
+    assert.equal(flinkSizeMiB('lots'), undefined);
   });
   it('reads JVM sizes in MiB', () => {
     assert.equal(sizeMiB('4g'), 4096);
