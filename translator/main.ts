@@ -3,6 +3,9 @@ import { pino, type Logger } from 'pino';
 import { RedisAppStore } from '../gateway/store/redis-app-store.ts';
 import { KubeClusterWriter, loadKubeConfig } from './k8s/cluster-writer.ts';
 import type { ObjectConfig } from './objects.ts';
+import { MemberPodSource } from './k8s/member-pods.ts';
+import { processSubmit } from './processors/submit.ts';
+import { StatusController } from './status/controller.ts';
 import { startWorkers } from './worker.ts';
 
 /** Options of `loom translator`. */
@@ -23,6 +26,8 @@ export interface TranslatorOptions {
   placeholderImage: string;
   /** @defaultValue 300 */
   unitTimeoutSeconds: number;
+  /** How often live apps are re-derived from their pods (usage figures). @defaultValue 10 */
+  resyncSeconds?: number;
   logLevel: string;
 }
 
@@ -47,7 +52,8 @@ export async function runTranslator(
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis'));
   const url = new URL(o.redisUrl);
   const store = new RedisAppStore(redis, o.prefix);
-  const writer = new KubeClusterWriter(loadKubeConfig(o.kubeconfig));
+  const kc = loadKubeConfig(o.kubeconfig);
+  const writer = new KubeClusterWriter(kc);
   const config: ObjectConfig = {
     namespace: o.namespace,
     images: parseImages(o.images),
@@ -56,6 +62,28 @@ export async function runTranslator(
   };
   await writer.ensureNamespace(o.namespace);
   const now = Date.now;
+  const submitDeps = { store, writer, config, now, log };
+  const controller = new StatusController({
+    store,
+    podsOf: (id) => pods.podsOf(id),
+    startAttempt: (id) => processSubmit(id, submitDeps),
+    now,
+    log: log.child({ name: 'translator.status' }),
+  });
+  const pods = new MemberPodSource(
+    kc,
+    o.namespace,
+    (id) => controller.enqueue(id),
+    log.child({ name: 'translator.pods' }),
+  );
+  await pods.start();
+  // Usage (MB·s, vcore·s) grows while nothing changes in Kubernetes: re-derive live apps now and then.
+  const resync = setInterval(() => {
+    void store
+      .list({ states: new Set(['ACCEPTED', 'RUNNING']) })
+      .then((apps) => apps.forEach((a) => controller.enqueue(a.id)))
+      .catch((err: unknown) => log.warn({ err }, 'status resync failed'));
+  }, (o.resyncSeconds ?? 10) * 1000);
   const workers = startWorkers(
     {
       connection: {
@@ -67,7 +95,7 @@ export async function runTranslator(
       concurrency: o.concurrency,
       jobsPerSecond: o.jobsPerSecond,
     },
-    { store, writer, config, now, log },
+    submitDeps,
     { store, writer, namespace: o.namespace, now, log },
     log,
   );
@@ -76,7 +104,10 @@ export async function runTranslator(
   return {
     close: () =>
       (closing ??= (async () => {
+        clearInterval(resync);
         await workers.close();
+        await pods.stop();
+        await controller.idle();
         await redis.quit().catch(() => undefined);
       })()),
   };

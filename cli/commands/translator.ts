@@ -29,6 +29,7 @@ export function registerTranslatorCommand(program: Command): void {
     )
     .option('--placeholder-image <image>', 'image of placeholder pods', 'registry.k8s.io/pause:3.10')
     .option('--unit-timeout-seconds <n>', 'how long a unit may wait for placement', intIn(1, 86_400), 300)
+    .option('--resync-seconds <n>', 'how often live apps are re-derived from their pods', intIn(1, 3600), 10)
     .option('--log-level <level>', 'pino log level', process.env.LOG_LEVEL ?? 'info')
     .action(async (flags: TranslatorOptions & { redisUrl?: string }) => {
       if (!flags.redisUrl) throw new Error('--redis-url (or REDIS_URL) is required');

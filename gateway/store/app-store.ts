@@ -40,6 +40,8 @@ export interface AppStore {
   list(filter: AppFilter): Promise<AppRecord[]>;
   /** Live containers of an attempt, as the translator reports them from pods. */
   containers(appId: string, attempt: number): Promise<ContainerRecord[]>;
+  /** Replaces the containers of an attempt (the translator's status controller). */
+  writeContainers(appId: string, attempt: number, containers: readonly ContainerRecord[]): Promise<void>;
   /** How many apps there are per state, plus `REFUSED` (failed at submission), for /metrics and /appstatistics. */
   countByState(): Promise<Map<YarnApplicationState | 'REFUSED', number>>;
 }

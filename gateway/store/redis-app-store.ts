@@ -200,6 +200,13 @@ export class RedisAppStore implements AppStore {
     return all.map((j) => JSON.parse(j) as ContainerRecord).sort((a, b) => a.containerId.localeCompare(b.containerId));
   }
 
+  async writeContainers(appId: string, attempt: number, containers: readonly ContainerRecord[]): Promise<void> {
+    const key = this.k('containers', appId, String(attempt));
+    const tx = this.redis.multi().del(key);
+    if (containers.length) tx.hset(key, Object.fromEntries(containers.map((c) => [c.containerId, JSON.stringify(c)])));
+    await tx.exec();
+  }
+
   async countByState(): Promise<Map<YarnApplicationState | 'REFUSED', number>> {
     const tx = this.redis.multi();
     for (const s of YARN_APPLICATION_STATES) tx.scard(this.k('apps', 'state', s));

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AppRecord } from '../../../api/yarn.ts';
+import { deriveApp, PREEMPTED_EXIT_STATUS, type MemberPod } from '../../../translator/status/derive.ts';
+
+const T0 = 1_795_770_000_000;
+const app = (over: Partial<AppRecord> = {}): AppRecord =>
+  ({
+    id: 'application_1795770000000_0001',
+    state: 'ACCEPTED',
+    finalStatus: 'UNDEFINED',
+    maxAppAttempts: 2,
+    attempts: [{ id: 1, state: 'SCHEDULED', startTime: T0, finishedTime: 0 }],
+    progress: 0,
+    diagnostics: 'waiting',
+    ...over,
+  }) as AppRecord;
+const pod = (over: Partial<MemberPod>): MemberPod => ({
+  name: 'p',
+  attempt: 1,
+  yarnRole: 'am',
+  placeholder: false,
+  containerId: 'container_1795770000000_0001_01_000001',
+  phase: 'Running',
+  nodeName: 'kwok-node-0003',
+  startTime: T0 + 1_000,
+  evicted: false,
+  memoryMiB: 1024,
+  vCores: 1,
+  ...over,
+});
+
+describe('deriveApp', () => {
+  it('ACCEPTED → RUNNING when the AM runs, with its node and launch time; usage from pod lifetimes', () => {
+    const d = deriveApp(
+      app(),
+      [
+        pod({}),
+        pod({ name: 'e', yarnRole: 'executor', containerId: 'c2', memoryMiB: 4505, vCores: 2 }),
+        pod({ name: 'ph', yarnRole: 'executor', placeholder: true }),
+      ],
+      T0 + 11_000,
+    );
+    assert.equal(d.app.state, 'RUNNING');
+    assert.equal(d.app.launchTime, T0 + 1_000);
+    assert.equal(d.app.amHostHttpAddress, 'kwok-node-0003:8042');
+    assert.equal(d.app.attempts[0]?.state, 'RUNNING');
+    assert.equal(d.app.allocatedMB, 1024 + 4505);
+    assert.equal(d.app.runningContainers, 2, 'placeholders are not containers');
+    assert.equal(d.app.memorySeconds, 10 * 1024 + 10 * 4505);
+    assert.equal(d.app.vcoreSeconds, 10 + 20);
+    assert.deepEqual(
+      d.containers.map((c) => [c.containerId, c.state]),
+      [
+        ['container_1795770000000_0001_01_000001', 'RUNNING'],
+        ['c2', 'RUNNING'],
+      ],
+    );
+  });
+
+  it('FINISHED/SUCCEEDED when the AM exits 0; usage stops at the end', () => {
+    const d = deriveApp(
+      app({ state: 'RUNNING' }),
+      [pod({ phase: 'Succeeded', finishedTime: T0 + 31_000, exitCode: 0 })],
+      T0 + 99_000,
+    );
+    assert.equal(d.app.state, 'FINISHED');
+    assert.equal(d.app.finalStatus, 'SUCCEEDED');
+    assert.equal(d.app.progress, 100);
+    assert.equal(d.app.finishedTime, T0 + 31_000);
+    assert.equal(d.app.memorySeconds, 30 * 1024);
+  });
+
+  it('a failed AM starts the next attempt while attempts remain, then FAILS with the RM diagnostics', () => {
+    const first = deriveApp(app(), [pod({ phase: 'Failed', exitCode: 3, finishedTime: T0 + 5_000 })], T0 + 6_000);
+    assert.equal(first.retryAttempt, 2);
+    assert.equal(first.app.state, 'ACCEPTED');
+    assert.deepEqual(
+      first.app.attempts.map((a) => [a.id, a.state]),
+      [
+        [1, 'FAILED'],
+        [2, 'SCHEDULED'],
+      ],
+    );
+    const second = deriveApp(
+      first.app,
+      [
+        pod({ phase: 'Failed', exitCode: 3, finishedTime: T0 + 5_000 }),
+        pod({
+          attempt: 2,
+          phase: 'Failed',
+          exitCode: 3,
+          finishedTime: T0 + 9_000,
+          containerId: 'container_1795770000000_0001_02_000001',
+        }),
+      ],
+      T0 + 10_000,
+    );
+    assert.equal(second.retryAttempt, undefined);
+    assert.equal(second.app.state, 'FAILED');
+    assert.equal(second.app.finalStatus, 'FAILED');
+    assert.match(
+      second.app.diagnostics,
+      /^Application application_1795770000000_0001 failed 2 times due to AM Container for appattempt_1795770000000_0001_000002 exited with {2}exitCode: 3/,
+    );
+  });
+
+  it('reports evicted members as preempted containers (exit -102)', () => {
+    const d = deriveApp(
+      app({ state: 'RUNNING' }),
+      [
+        pod({}),
+        pod({
+          name: 'e',
+          yarnRole: 'executor',
+          containerId: 'c2',
+          phase: 'Failed',
+          evicted: true,
+          finishedTime: T0 + 4_000,
+        }),
+      ],
+      T0 + 5_000,
+    );
+    assert.equal(d.app.numNonAMContainerPreempted, 1);
+    assert.equal(d.containers.find((c) => c.containerId === 'c2')?.exitStatus, PREEMPTED_EXIT_STATUS);
+  });
+
+  it('leaves a final app alone', () => {
+    const done = app({ state: 'KILLED' });
+    assert.equal(deriveApp(done, [pod({})], T0).app, done);
+  });
+});

@@ -1,0 +1,58 @@
+import type { Logger } from 'pino';
+import type { AppStore } from '../../gateway/store/app-store.ts';
+import { deriveApp, type MemberPod } from './derive.ts';
+
+/** Ports of the status controller; the Kubernetes adapter and the submit processor fill them. */
+export interface StatusPorts {
+  store: AppStore;
+  podsOf(appId: string): MemberPod[];
+  /** Creates the objects of the app's newest attempt (the submit processor does exactly that). */
+  startAttempt(appId: string): Promise<unknown>;
+  now: () => number;
+  log: Logger;
+}
+
+/**
+ * Keeps each YARN app's record true to its pods. Events for one app are reconciled one at a time (a chain per app),
+ * so two events never race on the same record; different apps proceed in parallel.
+ */
+export class StatusController {
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(private readonly p: StatusPorts) {}
+
+  /** Schedules a reconcile of `appId` after the ones already queued for it. */
+  enqueue(appId: string): void {
+    const prev = this.chains.get(appId) ?? Promise.resolve();
+    const next = prev
+      .then(() => this.reconcile(appId))
+      .catch((err: unknown) => this.p.log.warn({ appId, err }, 'status reconcile failed'))
+      .finally(() => {
+        if (this.chains.get(appId) === next) this.chains.delete(appId);
+      });
+    this.chains.set(appId, next);
+  }
+
+  /** Waits for every queued reconcile (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.chains.size) await Promise.all([...this.chains.values()]);
+  }
+
+  async reconcile(appId: string): Promise<void> {
+    const app = await this.p.store.get(appId);
+    if (!app) return;
+    const pods = this.p.podsOf(appId);
+    const derived = deriveApp(app, pods, this.p.now());
+    if (JSON.stringify(derived.app) !== JSON.stringify(app)) {
+      // Re-derive inside the update, so a concurrent gateway write (kill, move) is never overwritten.
+      await this.p.store.update(appId, (current) => deriveApp(current, pods, this.p.now()).app);
+    }
+    // The containers belong to the attempt the pods ran; on a retry that is the one before the newest.
+    const attempt = derived.retryAttempt !== undefined ? derived.retryAttempt - 1 : derived.app.attempts.at(-1)?.id;
+    if (attempt !== undefined) await this.p.store.writeContainers(appId, attempt, derived.containers);
+    if (derived.retryAttempt !== undefined) {
+      this.p.log.info({ appId, attempt: derived.retryAttempt }, 'starting a new attempt');
+      await this.p.startAttempt(appId);
+    }
+  }
+}

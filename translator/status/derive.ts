@@ -1,0 +1,137 @@
+import type { AppRecord, AttemptRecord, ContainerRecord } from '../../api/yarn.ts';
+import { isFinalState } from '../../api/yarn.ts';
+
+/** What the status controller knows of one member pod (read from Kubernetes by the adapter). */
+export interface MemberPod {
+  name: string;
+  attempt: number;
+  /** YARN role (`am`, `executor`, ...). */
+  yarnRole: string;
+  placeholder: boolean;
+  containerId: string;
+  phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+  nodeName?: string;
+  /** ms */
+  startTime?: number;
+  /** ms; when the (single) container terminated. */
+  finishedTime?: number;
+  exitCode?: number;
+  /** Evicted by the node agent or preempted by the scheduler. */
+  evicted: boolean;
+  memoryMiB: number;
+  vCores: number;
+}
+
+/** The controller's decision for one app. */
+export interface Derived {
+  app: AppRecord;
+  containers: ContainerRecord[];
+  /** Start attempt `n` (the previous one failed and attempts remain). */
+  retryAttempt?: number;
+}
+
+/** YARN's exit status for a container preempted or evicted (ContainerExitStatus.PREEMPTED). */
+export const PREEMPTED_EXIT_STATUS = -102;
+
+const attemptId = (appId: string, n: number): string =>
+  `appattempt_${appId.slice('application_'.length)}_${String(n).padStart(6, '0')}`;
+
+/**
+ * Pure: the YARN view of an app from its member pods. ACCEPTED → RUNNING when the AM pod runs; FINISHED/SUCCEEDED
+ * when it exits 0; a failed AM starts another attempt while `maxAppAttempts` allows, else FAILED with the RM's
+ * diagnostics. Usage (allocated, MB·s, vcore·s) is recomputed from pod lifetimes, so replays never double-count.
+ */
+export function deriveApp(app: AppRecord, pods: readonly MemberPod[], now: number): Derived {
+  if (isFinalState(app.state)) return { app, containers: [] };
+  const current = app.attempts.at(-1)?.id ?? 1;
+  const mine = pods.filter((p) => p.attempt === current && !p.placeholder);
+  const am = mine.find((p) => p.yarnRole === 'am');
+  const next: AppRecord = { ...app, attempts: app.attempts.map((a) => ({ ...a })) };
+  const attempt: AttemptRecord | undefined = next.attempts.at(-1);
+
+  // Usage over every attempt's real members: running ones count now, finished ones until they ended.
+  let memorySeconds = 0;
+  let vcoreSeconds = 0;
+  for (const p of pods) {
+    if (p.placeholder || p.startTime === undefined) continue;
+    const seconds = Math.max(0, ((p.finishedTime ?? now) - p.startTime) / 1000);
+    memorySeconds += Math.floor(p.memoryMiB * seconds);
+    vcoreSeconds += Math.floor(p.vCores * seconds);
+  }
+  const running = mine.filter((p) => p.phase === 'Running');
+  next.memorySeconds = memorySeconds;
+  next.vcoreSeconds = vcoreSeconds;
+  next.allocatedMB = running.reduce((n, p) => n + p.memoryMiB, 0);
+  next.allocatedVCores = running.reduce((n, p) => n + p.vCores, 0);
+  next.runningContainers = running.length;
+  const evicted = pods.filter((p) => p.evicted && !p.placeholder);
+  next.numNonAMContainerPreempted = evicted.filter((p) => p.yarnRole !== 'am').length;
+  next.numAMContainerPreempted = evicted.filter((p) => p.yarnRole === 'am').length;
+
+  if (am && attempt && am.nodeName) {
+    attempt.containerId = am.containerId;
+    attempt.nodeId = `${am.nodeName}:8041`;
+    attempt.nodeHttpAddress = `${am.nodeName}:8042`;
+  }
+  if (am?.phase === 'Running' && (next.state === 'ACCEPTED' || next.state === 'SUBMITTED')) {
+    next.state = 'RUNNING';
+    next.launchTime = am.startTime ?? now;
+    next.amHostHttpAddress = `${am.nodeName ?? ''}:8042`;
+    next.masterNodeId = `${am.nodeName ?? ''}:8041`;
+    next.diagnostics = '';
+    if (attempt) attempt.state = 'RUNNING';
+  }
+  if (am?.phase === 'Succeeded') {
+    const end = am.finishedTime ?? now;
+    if (attempt) Object.assign(attempt, { state: 'FINISHED', finishedTime: end });
+    Object.assign(next, {
+      state: 'FINISHED',
+      finalStatus: 'SUCCEEDED',
+      progress: 100,
+      finishedTime: end,
+      allocatedMB: 0,
+      allocatedVCores: 0,
+      runningContainers: 0,
+    });
+  } else if (am?.phase === 'Failed') {
+    const end = am.finishedTime ?? now;
+    const code = am.evicted ? PREEMPTED_EXIT_STATUS : (am.exitCode ?? -1);
+    const why = `AM Container for ${attemptId(app.id, current)} exited with  exitCode: ${code}`;
+    if (attempt) Object.assign(attempt, { state: 'FAILED', finishedTime: end, diagnostics: why });
+    if (current < app.maxAppAttempts) {
+      next.attempts.push({ id: current + 1, state: 'SCHEDULED', startTime: now, finishedTime: 0 });
+      next.state = 'ACCEPTED';
+      next.diagnostics = `${why}\nFailing this attempt. Starting attempt ${current + 1} of ${app.maxAppAttempts}.`;
+      return { app: next, containers: containersOf(mine, now), retryAttempt: current + 1 };
+    }
+    Object.assign(next, {
+      state: 'FAILED',
+      finalStatus: 'FAILED',
+      finishedTime: end,
+      diagnostics: `Application ${app.id} failed ${app.maxAppAttempts} times due to ${why}\nFailing this attempt. Failing the application.`,
+      allocatedMB: 0,
+      allocatedVCores: 0,
+      runningContainers: 0,
+    });
+  }
+  return { app: next, containers: containersOf(mine, now) };
+}
+
+function containersOf(pods: readonly MemberPod[], now: number): ContainerRecord[] {
+  return pods
+    .filter((p) => p.nodeName && p.startTime !== undefined)
+    .map((p) => ({
+      containerId: p.containerId,
+      allocatedMB: p.memoryMiB,
+      allocatedVCores: p.vCores,
+      nodeId: `${p.nodeName}:8041`,
+      nodeHttpAddress: `${p.nodeName}:8042`,
+      priority: 0,
+      startedTime: p.startTime ?? now,
+      finishedTime: p.finishedTime ?? 0,
+      exitStatus: p.evicted ? PREEMPTED_EXIT_STATUS : (p.exitCode ?? -1000),
+      state:
+        p.phase === 'Running' ? ('RUNNING' as const) : p.phase === 'Pending' ? ('NEW' as const) : ('COMPLETE' as const),
+      diagnostics: p.evicted ? 'Container preempted: reclaimed capacity taken back for online pods' : '',
+    }));
+}
