@@ -78,12 +78,15 @@ export async function runTranslator(
   );
   await pods.start();
   // Usage (MB·s, vcore·s) grows while nothing changes in Kubernetes: re-derive live apps now and then.
-  const resync = setInterval(() => {
-    void store
-      .list({ states: new Set(['ACCEPTED', 'RUNNING']) })
-      .then((apps) => apps.forEach((a) => controller.enqueue(a.id)))
-      .catch((err: unknown) => log.warn({ err }, 'status resync failed'));
-  }, (o.resyncSeconds ?? 10) * 1000);
+  const resync = setInterval(
+    () => {
+      void store
+        .list({ states: new Set(['ACCEPTED', 'RUNNING']) })
+        .then((apps) => apps.forEach((a) => controller.enqueue(a.id)))
+        .catch((err: unknown) => log.warn({ err }, 'status resync failed'));
+    },
+    (o.resyncSeconds ?? 10) * 1000,
+  );
   const workers = startWorkers(
     {
       connection: {
