@@ -163,6 +163,48 @@ describe('translator on the local cluster', () => {
     assert.deepEqual(after, before);
   });
 
+  it('a worker that dies halfway through creating pods converges to one set of objects when restarted', async () => {
+    // Stop the background workers from taking this app: process it by hand, crash included.
+    const id = await submit(spark);
+    await eventually('ACCEPTED by the background worker', async () => (await appState(id)) === 'ACCEPTED', 30_000);
+    // Simulate the crash on a fresh attempt: forget the state, delete half the pods, as if the worker had died
+    // after creating the unit and two pods.
+    await store.update(id, (a): AppRecord => ({ ...a, state: 'SUBMITTED' }));
+    const pods = await podsOf(id);
+    for (const p of pods.slice(2))
+      await kube().core.deleteNamespacedPod({ name: p.metadata?.name ?? '', namespace, gracePeriodSeconds: 0 });
+    await eventually('half the pods gone', async () => (await podsOf(id)).length === 2, 30_000);
+    let created = 0;
+    const real = writer();
+    const crashing = {
+      ...real,
+      ensureNamespace: (n: string) => real.ensureNamespace(n),
+      createUnit: (u: Parameters<typeof real.createUnit>[0]) => real.createUnit(u),
+      deleteApp: (n: string, a: string) => real.deleteApp(n, a),
+      createPod: async (p: Parameters<typeof real.createPod>[0]) => {
+        if (created++ >= 3) throw new Error('worker killed');
+        return real.createPod(p);
+      },
+    };
+    await assert.rejects(
+      processSubmit(id, { store, writer: crashing, config, now: Date.now, log, podConcurrency: 1 }),
+      /worker killed/,
+    );
+    assert.equal(await appState(id), 'SUBMITTED', 'a crash leaves the app for the retry');
+    assert.equal(await processSubmit(id, { store, writer: real, config, now: Date.now, log }), 'accepted');
+    const names = (await podsOf(id)).map((p) => p.metadata?.name).sort();
+    assert.equal(names.length, 4);
+    assert.equal(new Set(names).size, 4);
+    const units = (await kube().custom.listNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace,
+      plural: SCHEDULING_UNIT.plural,
+      labelSelector: `yarn.loom.dev/application-id=${id}`,
+    })) as { items: unknown[] };
+    assert.equal(units.items.length, 1);
+  });
+
   it('kill deletes the unit and pods and records KILLED', async () => {
     const id = await submit(spark);
     await eventually('app ACCEPTED', async () => (await appState(id)) === 'ACCEPTED', 30_000);
