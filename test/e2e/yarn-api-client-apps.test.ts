@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { runTranslator } from '../../translator/main.ts';
+import { startGateway, type GatewayFixture } from '../integration/gateway/fixture.ts';
+import { clusterEnv, kube } from '../integration/harness.ts';
+
+/**
+ * A Spark app and a Flink app submitted through the real yarn-api-client run to FINISHED/SUCCEEDED on the local
+ * cluster: gateway → translator → pods on kwok nodes → status controller. Until Loom's scheduler lands, this test
+ * binds the pods itself through the Binding API (as the issue allows).
+ */
+const run = promisify(execFile);
+const repo = new URL('../../', import.meta.url).pathname;
+const script = new URL('./yarn-api-client/run_apps.py', import.meta.url).pathname;
+const namespace = `e2e-apps-${randomBytes(3).toString('hex')}`;
+let gw: GatewayFixture;
+let translator: { close(): Promise<void> };
+let python = '';
+let binding = true;
+
+before(async () => {
+  python = (await run('bash', [`${repo}hack/ensure-yarn-api-client.sh`], { encoding: 'utf8' })).stdout.trim();
+  gw = await startGateway();
+  translator = await runTranslator({
+    redisUrl: clusterEnv().redisUrl,
+    kubeconfig: clusterEnv().kubeconfig,
+    prefix: gw.prefix,
+    namespace,
+    concurrency: 4,
+    jobsPerSecond: 100,
+    images: 'default=busybox',
+    placeholderImage: 'registry.k8s.io/pause:3.10',
+    unitTimeoutSeconds: 300,
+    resyncSeconds: 1,
+    logLevel: 'silent',
+  });
+  void binder();
+});
+after(async () => {
+  binding = false;
+  await translator.close();
+  await gw.close();
+  await kube()
+    .core.deleteNamespace({ name: namespace })
+    .catch(() => undefined);
+});
+
+/** Stands in for the scheduler: binds every pending pod of the namespace to a kwok node, round-robin. */
+async function binder(): Promise<void> {
+  const { core } = kube();
+  let n = 0;
+  while (binding) {
+    try {
+      const pods = (await core.listNamespacedPod({ namespace })).items.filter(
+        (p) => !p.spec?.nodeName && !p.metadata?.deletionTimestamp,
+      );
+      for (const p of pods) {
+        await core.createNamespacedPodBinding({
+          name: p.metadata?.name ?? '',
+          namespace,
+          body: {
+            metadata: { name: p.metadata?.name, namespace, uid: p.metadata?.uid },
+            target: { apiVersion: 'v1', kind: 'Node', name: `kwok-node-000${n++ % 3}` },
+          },
+        });
+      }
+    } catch {
+      /* the namespace may not exist yet; try again */
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+describe('Spark and Flink through yarn-api-client', () => {
+  it('both reach FINISHED/SUCCEEDED with one attempt, a container log link and resource-seconds', async () => {
+    const address = gw.server.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const child = spawn(python, [script, base, 'alice', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 0, `run_apps.py failed: ${err || out}`);
+    const events = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const finals = events.filter((e) => e.event === 'final');
+    assert.deepEqual(finals.map((e) => e.kind).sort(), ['flink', 'spark']);
+    for (const f of finals) {
+      assert.equal(f.state, 'FINISHED', JSON.stringify(f));
+      assert.equal(f.finalStatus, 'SUCCEEDED');
+      assert.deepEqual(f.attempts, ['FINISHED']);
+      assert.ok((f.memorySeconds as number) >= 1024 * 2, `memorySeconds ${String(f.memorySeconds)}`);
+      assert.ok((f.vcoreSeconds as number) >= 2);
+      assert.match(
+        String(f.amContainerLogs),
+        /^http:\/\/kwok-node-000\d:8042\/node\/containerlogs\/container_\d+_\d+_01_000001\/alice$/,
+      );
+    }
+  });
+});
