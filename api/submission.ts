@@ -52,7 +52,11 @@ export const ContainerLaunchContext = z.object({
     .optional()
     .transform((c) => (c ? toArray(c.command) : [])),
   'service-data': entryMap(str(1 << 20)),
-  credentials: z.unknown().optional(),
+  /** Delegation tokens and secrets (URL-safe base64 values), which must reach only the app's own AM. */
+  credentials: z
+    .union([z.object({ tokens: entryMap(str(1 << 20)), secrets: entryMap(str(1 << 20)) }), z.literal('')])
+    .optional()
+    .transform((c) => (c ? c : { tokens: {}, secrets: {} })),
   'application-acls': entryMap(str(4096)),
 });
 

@@ -65,6 +65,57 @@ export function memberResources(
   return { requests: r, limits: r };
 }
 
+/** Where the AM finds its credentials: one file per token (`token-<alias>`) and secret (`secret-<alias>`). */
+export const CREDENTIALS_DIR = '/etc/yarn/credentials';
+
+/** Secret name of an attempt's credentials. */
+export const credentialsSecretName = (appId: string, attempt: number): string =>
+  `${unitName(appId, attempt)}-credentials`;
+
+/**
+ * The Secret carrying a submission's credentials, owned by the unit so it goes with it. Values stay exactly as the
+ * client sent them; keys become file names, so anything but [-._a-zA-Z0-9] is replaced.
+ */
+export function credentialsSecret(
+  app: AppRecord,
+  attempt: number,
+  credentials: { tokens: Record<string, string>; secrets: Record<string, string> },
+  c: ObjectConfig,
+  unitUid?: string,
+): K8sObject | undefined {
+  const data: Record<string, string> = {};
+  const key = (prefix: string, alias: string): string =>
+    `${prefix}-${alias.replace(/[^-._a-zA-Z0-9]/g, '_')}`.slice(0, 253);
+  for (const [alias, v] of Object.entries(credentials.tokens)) data[key('token', alias)] = v;
+  for (const [alias, v] of Object.entries(credentials.secrets)) data[key('secret', alias)] = v;
+  if (Object.keys(data).length === 0) return undefined;
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: {
+      name: credentialsSecretName(app.id, attempt),
+      namespace: c.namespace,
+      labels: { [YARN_APPLICATION_ID_LABEL]: app.id, [YARN_ATTEMPT_LABEL]: String(attempt) },
+      ...(unitUid
+        ? {
+            ownerReferences: [
+              {
+                apiVersion: API_VERSION,
+                kind: SCHEDULING_UNIT.kind,
+                name: unitName(app.id, attempt),
+                uid: unitUid,
+                controller: true,
+                blockOwnerDeletion: true,
+              },
+            ],
+          }
+        : {}),
+    },
+    stringData: data,
+  };
+}
+
 /** The SchedulingUnit of an attempt. */
 export function unitObject(app: AppRecord, attempt: number, plan: UnitPlan, qos: QosLevel, c: ObjectConfig): K8sObject {
   return {
@@ -105,6 +156,7 @@ export function memberPods(
   qos: QosLevel,
   c: ObjectConfig,
   unitUid?: string,
+  credentials?: string,
 ): K8sObject[] {
   const pods: K8sObject[] = [];
   const sim = simulationAnnotations(app.tags);
@@ -164,9 +216,16 @@ export function memberPods(
           ...(app.lifetimeExpiry
             ? { activeDeadlineSeconds: Math.max(1, Math.ceil((app.lifetimeExpiry - Date.now()) / 1000)) }
             : {}),
+          // Only the AM gets the credentials, as a read-only Secret volume: never env, annotations or logs.
+          ...(isAm && credentials
+            ? { volumes: [{ name: 'yarn-credentials', secret: { secretName: credentials, defaultMode: 0o400 } }] }
+            : {}),
           containers: [
             {
               name: role.placeholders ? 'placeholder' : role.name,
+              ...(isAm && credentials
+                ? { volumeMounts: [{ name: 'yarn-credentials', mountPath: CREDENTIALS_DIR, readOnly: true }] }
+                : {}),
               image,
               ...(isAm ? { command: ['/bin/sh', '-c', expandYarnTokens(role.command ?? '')] } : {}),
               env: role.placeholders ? [] : env,

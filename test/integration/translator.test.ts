@@ -181,6 +181,7 @@ describe('translator on the local cluster', () => {
       ensureNamespace: (n: string) => real.ensureNamespace(n),
       createUnit: (u: Parameters<typeof real.createUnit>[0]) => real.createUnit(u),
       deleteApp: (n: string, a: string) => real.deleteApp(n, a),
+      createSecret: (x: Parameters<typeof real.createSecret>[0]) => real.createSecret(x),
       createPod: async (p: Parameters<typeof real.createPod>[0]) => {
         if (created++ >= 3) throw new Error('worker killed');
         return real.createPod(p);
@@ -203,6 +204,36 @@ describe('translator on the local cluster', () => {
       labelSelector: `yarn.loom.dev/application-id=${id}`,
     })) as { items: unknown[] };
     assert.equal(units.items.length, 1);
+  });
+
+  it('puts credentials in a Secret mounted only into the AM, never in pod specs or annotations', async () => {
+    const token = 'SERVICE-TOKEN-' + randomBytes(8).toString('hex');
+    const id = await submit({
+      ...spark,
+      'am-container-spec': {
+        ...spark['am-container-spec'],
+        credentials: {
+          tokens: { entry: [{ key: 'hdfs://nn:8020', value: token }] },
+          secrets: { entry: { key: 'db.password', value: 'c2VjcmV0' } },
+        },
+      },
+    });
+    await eventually('app ACCEPTED', async () => (await appState(id)) === 'ACCEPTED', 30_000);
+    const secretName = `${id.replace(/_/g, '-')}-1-credentials`;
+    const secret = await kube().core.readNamespacedSecret({ name: secretName, namespace });
+    assert.equal(Buffer.from(secret.data?.['token-hdfs___nn_8020'] ?? '', 'base64').toString(), token);
+    assert.equal(Buffer.from(secret.data?.['secret-db.password'] ?? '', 'base64').toString(), 'c2VjcmV0');
+    assert.equal(secret.metadata?.ownerReferences?.[0]?.kind, 'SchedulingUnit');
+    const pods = await podsOf(id);
+    for (const p of pods) assert.ok(!JSON.stringify(p).includes(token), `${p.metadata?.name} carries the token`);
+    const driver = pods.find((p) => p.metadata?.labels?.['yarn.loom.dev/role'] === 'am')!;
+    assert.equal(driver.spec?.volumes?.find((v) => v.name === 'yarn-credentials')?.secret?.secretName, secretName);
+    assert.deepEqual(
+      driver.spec?.containers[0]?.volumeMounts?.find((m) => m.name === 'yarn-credentials')?.mountPath,
+      '/etc/yarn/credentials',
+    );
+    const executor = pods.find((p) => p.metadata?.labels?.['yarn.loom.dev/role'] === 'executor')!;
+    assert.equal(executor.spec?.volumes?.some((v) => v.name === 'yarn-credentials') ?? false, false);
   });
 
   it('kill deletes the unit and pods and records KILLED', async () => {

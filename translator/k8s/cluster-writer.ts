@@ -8,6 +8,8 @@ export interface ClusterWriter {
   /** Creates the unit, or returns the existing one's uid (AlreadyExists is success). */
   createUnit(unit: K8sObject): Promise<string>;
   createPod(pod: K8sObject): Promise<'created' | 'exists'>;
+  /** Creates a Secret (AlreadyExists is success). */
+  createSecret(secret: K8sObject): Promise<void>;
   /** Deletes every unit and pod of an application; counts what was there. */
   deleteApp(namespace: string, appId: string): Promise<{ units: number; pods: number }>;
 }
@@ -74,6 +76,14 @@ export class KubeClusterWriter implements ClusterWriter {
     } catch (err) {
       if (isCode(err, 409)) return 'exists';
       throw err;
+    }
+  }
+
+  async createSecret(secret: K8sObject): Promise<void> {
+    try {
+      await this.core.createNamespacedSecret({ namespace: secret.metadata.namespace ?? 'default', body: secret });
+    } catch (err) {
+      if (!isCode(err, 409)) throw err;
     }
   }
 

@@ -3,7 +3,7 @@ import { submissionProblem } from '../../api/submission.ts';
 import { isFinalState, type AppRecord } from '../../api/yarn.ts';
 import type { AppStore } from '../../gateway/store/app-store.ts';
 import type { ClusterWriter } from '../k8s/cluster-writer.ts';
-import { memberPods, unitObject, type ObjectConfig } from '../objects.ts';
+import { credentialsSecret, memberPods, unitObject, type ObjectConfig } from '../objects.ts';
 import { unitName } from '../naming.ts';
 import { profileFor } from '../profiles/registry.ts';
 
@@ -46,7 +46,9 @@ export async function processSubmit(appId: string, d: SubmitDeps): Promise<Submi
 
   await d.writer.ensureNamespace(d.config.namespace);
   const uid = await d.writer.createUnit(unitObject(app, attempt, plan, qos, d.config));
-  const pods = memberPods(app, attempt, plan, qos, d.config, uid);
+  const secret = credentialsSecret(app, attempt, parsed.value['am-container-spec'].credentials, d.config, uid);
+  if (secret) await d.writer.createSecret(secret);
+  const pods = memberPods(app, attempt, plan, qos, d.config, uid, secret?.metadata.name);
   let next = 0;
   let created = 0;
   const worker = async (): Promise<void> => {
