@@ -2,6 +2,14 @@ import { z } from 'zod';
 import { API_VERSION, QUEUE } from './names.ts';
 import { ResourceList } from './resources.ts';
 
+/** Elastic tiers of the seed: Reserved queues run on guaranteed resources, Spot queues on reclaimed ones. */
+export const QUEUE_TIERS = ['reserved', 'spot'] as const;
+export type QueueTier = (typeof QUEUE_TIERS)[number];
+
+/** The QoS level batch pods of a queue tier run at. */
+export const qosOfTier = (tier: QueueTier): 'shared_cores' | 'reclaimed_cores' =>
+  tier === 'reserved' ? 'shared_cores' : 'reclaimed_cores';
+
 /** YARN queue states, as the CapacityScheduler reports them. */
 export const QUEUE_STATES = ['RUNNING', 'STOPPED'] as const;
 
@@ -35,6 +43,12 @@ export const QueueSpec = z.object({
     .optional()
     .describe('Percent of the parent this queue may grow to (YARN maximum-capacity); an alternative to `max`.'),
   weight: z.number().int().min(1).max(1_000_000).default(1),
+  tier: z
+    .enum(QUEUE_TIERS)
+    .default('spot')
+    .describe(
+      'reserved: batch runs shared_cores on guaranteed cpu/memory; spot: reclaimed_cores on reclaimed capacity.',
+    ),
   maxApplications: z.number().int().min(0).max(10_000_000).optional(),
   state: z.enum(QUEUE_STATES).default('RUNNING'),
   acl: z

@@ -11,6 +11,7 @@ import {
   SCHEDULING_UNIT,
   SIM_DURATION_ANNOTATION,
   VERSION,
+  QUEUE,
 } from '../../api/names.ts';
 import { parseQuantity } from '../../api/quantity.ts';
 import type { AppRecord } from '../../api/yarn.ts';
@@ -182,6 +183,7 @@ describe('translator on the local cluster', () => {
       createUnit: (u: Parameters<typeof real.createUnit>[0]) => real.createUnit(u),
       deleteApp: (n: string, a: string) => real.deleteApp(n, a),
       createSecret: (x: Parameters<typeof real.createSecret>[0]) => real.createSecret(x),
+      queueTier: (q: string) => real.queueTier(q),
       createPod: async (p: Parameters<typeof real.createPod>[0]) => {
         if (created++ >= 3) throw new Error('worker killed');
         return real.createPod(p);
@@ -234,6 +236,39 @@ describe('translator on the local cluster', () => {
     );
     const executor = pods.find((p) => p.metadata?.labels?.['yarn.loom.dev/role'] === 'executor')!;
     assert.equal(executor.spec?.volumes?.some((v) => v.name === 'yarn-credentials') ?? false, false);
+  });
+
+  it('runs apps of a Reserved queue as shared_cores on cpu/memory, Spot queues as reclaimed_cores', async () => {
+    const queue = `it-reserved-${randomBytes(3).toString('hex')}`;
+    await kube().custom.createClusterCustomObject({
+      group: GROUP,
+      version: VERSION,
+      plural: QUEUE.plural,
+      body: {
+        apiVersion: `${GROUP}/${VERSION}`,
+        kind: QUEUE.kind,
+        metadata: { name: queue },
+        spec: { parent: 'root', capacity: 10, tier: 'reserved' },
+      },
+    });
+    try {
+      // The gateway learns the queue from its informer.
+      const id = await eventually('submission to the new queue accepted', async () => {
+        const appId = await submit({ ...spark, queue });
+        return (await appState(appId)) !== 'FAILED' ? appId : false;
+      });
+      await eventually('app ACCEPTED', async () => (await appState(id)) === 'ACCEPTED', 30_000);
+      const driver = (await podsOf(id)).find((p) => p.metadata?.labels?.['yarn.loom.dev/role'] === 'am')!;
+      assert.equal(driver.metadata?.annotations?.[QOS_LEVEL_ANNOTATION], 'shared_cores');
+      assert.deepEqual(quantities(driver.spec?.containers[0]?.resources?.requests), { cpu: 1n, memory: 1408n * MI });
+    } finally {
+      await kube().custom.deleteClusterCustomObject({
+        group: GROUP,
+        version: VERSION,
+        plural: QUEUE.plural,
+        name: queue,
+      });
+    }
   });
 
   it('kill deletes the unit and pods and records KILLED', async () => {

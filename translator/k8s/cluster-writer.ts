@@ -1,5 +1,6 @@
 import { ApiException, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { GROUP, SCHEDULING_UNIT, VERSION, YARN_APPLICATION_ID_LABEL } from '../../api/names.ts';
+import { GROUP, QUEUE, SCHEDULING_UNIT, VERSION, YARN_APPLICATION_ID_LABEL } from '../../api/names.ts';
+import type { QueueTier } from '../../api/queue.ts';
 import type { K8sObject } from '../objects.ts';
 
 /** The narrow set of writes the translator makes; everything is idempotent. */
@@ -8,6 +9,8 @@ export interface ClusterWriter {
   /** Creates the unit, or returns the existing one's uid (AlreadyExists is success). */
   createUnit(unit: K8sObject): Promise<string>;
   createPod(pod: K8sObject): Promise<'created' | 'exists'>;
+  /** The tier of a Queue object (`spot` when the queue or the field is missing). */
+  queueTier(name: string): Promise<QueueTier>;
   /** Creates a Secret (AlreadyExists is success). */
   createSecret(secret: K8sObject): Promise<void>;
   /** Deletes every unit and pod of an application; counts what was there. */
@@ -75,6 +78,21 @@ export class KubeClusterWriter implements ClusterWriter {
       return 'created';
     } catch (err) {
       if (isCode(err, 409)) return 'exists';
+      throw err;
+    }
+  }
+
+  async queueTier(name: string): Promise<QueueTier> {
+    try {
+      const q = (await this.custom.getClusterCustomObject({
+        group: GROUP,
+        version: VERSION,
+        plural: QUEUE.plural,
+        name,
+      })) as { spec?: { tier?: string } };
+      return q.spec?.tier === 'reserved' ? 'reserved' : 'spot';
+    } catch (err) {
+      if (isCode(err, 404)) return 'spot';
       throw err;
     }
   }

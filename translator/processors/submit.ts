@@ -3,7 +3,8 @@ import { submissionProblem } from '../../api/submission.ts';
 import { isFinalState, type AppRecord } from '../../api/yarn.ts';
 import type { AppStore } from '../../gateway/store/app-store.ts';
 import type { ClusterWriter } from '../k8s/cluster-writer.ts';
-import { credentialsSecret, memberPods, unitObject, type ObjectConfig } from '../objects.ts';
+import { qosOfTier } from '../../api/queue.ts';
+import { credentialsSecret, leafQueue, memberPods, unitObject, type ObjectConfig } from '../objects.ts';
 import { unitName } from '../naming.ts';
 import { profileFor } from '../profiles/registry.ts';
 
@@ -41,8 +42,8 @@ export async function processSubmit(appId: string, d: SubmitDeps): Promise<Submi
   if (!result.ok) return fail(result.diagnostics);
   const plan = result.plan;
   const attempt = app.attempts.at(-1)?.id ?? 1;
-  // Batch runs on reclaimed capacity (the seed's Spot tier) unless the queue says otherwise.
-  const qos = 'reclaimed_cores' as const;
+  // Spot queues (the batch default) run on reclaimed capacity; Reserved queues on guaranteed cpu/memory.
+  const qos = qosOfTier(await d.writer.queueTier(leafQueue(app.queue)));
 
   await d.writer.ensureNamespace(d.config.namespace);
   const uid = await d.writer.createUnit(unitObject(app, attempt, plan, qos, d.config));
