@@ -176,6 +176,30 @@ export class RedisAppStore implements AppStore {
       ids = [...(acc ?? [])];
     }
     if (ids.length === 0) return [];
+    // Only indexed filters and a limit: rank the ids by submit time (their scores in `apps:all`) and load just the
+    // records returned, instead of every match.
+    const onlyIndexed =
+      f.finalStatus === undefined &&
+      f.name === undefined &&
+      f.startedTimeBegin === undefined &&
+      f.startedTimeEnd === undefined &&
+      f.finishedTimeBegin === undefined &&
+      f.finishedTimeEnd === undefined;
+    if (onlyIndexed && f.limit !== undefined && ids.length > f.limit) {
+      const scores: (string | null)[] = [];
+      for (let i = 0; i < ids.length; i += 5000) {
+        scores.push(
+          ...((await this.redis.call('ZMSCORE', this.k('apps', 'all'), ...ids.slice(i, i + 5000))) as (
+            string | null
+          )[]),
+        );
+      }
+      ids = ids
+        .map((id, i) => ({ id, t: Number(scores[i] ?? 0) }))
+        .sort((a, b) => a.t - b.t || a.id.localeCompare(b.id))
+        .slice(-f.limit)
+        .map((x) => x.id);
+    }
     const records: AppRecord[] = [];
     for (let i = 0; i < ids.length; i += 1000) {
       const chunk = await this.redis.mget(ids.slice(i, i + 1000).map((id) => this.k('app', id)));
