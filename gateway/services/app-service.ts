@@ -40,8 +40,12 @@ export interface AppServiceDeps {
 export class AppService {
   constructor(private readonly d: AppServiceDeps) {}
 
+  private timestamp?: number;
+
+  /** Fixed for the cluster's life once the first gateway set it, so each replica reads it once. */
   async clusterTimestamp(): Promise<number> {
-    return this.d.store.clusterTimestamp(this.d.now());
+    this.timestamp ??= await this.d.store.clusterTimestamp(this.d.now());
+    return this.timestamp;
   }
 
   async newApplication(): Promise<{ id: string; max: { memory: number; vCores: number } }> {
