@@ -13,18 +13,17 @@
 // Sizes grow cumulatively: with --sizes 1000,4000 the first 1000 apps are measured, then 3000 more are submitted.
 // The reference RM's root.default queue (40 % of maximum-applications 10000) holds at most ~4000 apps: larger sizes
 // fail on the RM side (see docs/benchmarks.md).
+import { deleteRedisKeys, localClusterEnv } from '../hack/local-cluster/env.ts';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { Redis } from 'ioredis';
 import { defaultGatewayOptions, runGateway } from '../gateway/main.ts';
 import { startReferenceRm } from '../hack/local-cluster/reference-rm.ts';
 import { runTranslator } from '../translator/main.ts';
 
-const ROOT = join(import.meta.dirname, '..');
 const WS = '/ws/v1/cluster';
 const USER = 'bench';
 const { values } = parseArgs({
@@ -280,36 +279,6 @@ async function runServer(name: string, base: string, visibleStates: string): Pro
 
 // ---- environment and cleanup ------------------------------------------------------------------------------------
 
-async function clusterEnv(): Promise<{ kubeconfig: string; redisUrl: string }> {
-  let { KUBECONFIG: kubeconfig, REDIS_URL: redisUrl } = process.env;
-  if (!kubeconfig || !redisUrl) {
-    const { stdout } = await promisify(execFile)('node', [join(ROOT, 'bin', 'loom.mjs'), 'cluster', 'env'], {
-      cwd: ROOT,
-    });
-    kubeconfig ||= /KUBECONFIG=(\S+)/.exec(stdout)?.[1];
-    redisUrl ||= /REDIS_URL=(\S+)/.exec(stdout)?.[1];
-  }
-  if (!kubeconfig || !redisUrl)
-    throw new Error('KUBECONFIG and REDIS_URL are needed: eval "$(node bin/loom.mjs cluster env)" first');
-  return { kubeconfig, redisUrl };
-}
-
-async function deleteKeys(redisUrl: string, prefix: string): Promise<number> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
-  try {
-    let cursor = '0';
-    let deleted = 0;
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) deleted += await redis.del(...keys);
-    } while (cursor !== '0');
-    return deleted;
-  } finally {
-    await redis.quit().catch(() => undefined);
-  }
-}
-
 const cleanups: { name: string; run: () => Promise<unknown> }[] = [];
 async function cleanup(): Promise<void> {
   while (cleanups.length) {
@@ -387,7 +356,7 @@ function table(rm: SizeResult, loom: SizeResult, accepted?: { rm: SubmitResult; 
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const env = await clusterEnv();
+  const env = localClusterEnv();
   log(
     `${cpus().length} cores, load average ${loadavg()
       .map((l) => l.toFixed(2))
@@ -414,7 +383,7 @@ async function main(): Promise<void> {
     });
   const loomResults = await using(
     `Redis keys ${prefix}*`,
-    async () => log(`deleted ${await deleteKeys(env.redisUrl, prefix)} Redis keys ${prefix}*`),
+    async () => log(`deleted ${await deleteRedisKeys(env.redisUrl, prefix)} Redis keys ${prefix}*`),
     async () => {
       const gw = await runGateway(gatewayOptions(prefix));
       log(`gateway at ${gw.url} (Redis prefix ${prefix}, no translator)`);
@@ -442,7 +411,7 @@ async function main(): Promise<void> {
       () =>
         using(
           `Redis keys ${prefix2}*`,
-          async () => log(`deleted ${await deleteKeys(env.redisUrl, prefix2)} Redis keys ${prefix2}*`),
+          async () => log(`deleted ${await deleteRedisKeys(env.redisUrl, prefix2)} Redis keys ${prefix2}*`),
           async () => {
             const gw = await runGateway(gatewayOptions(prefix2));
             return using(

@@ -65,6 +65,27 @@ export function memberResources(
   return { requests: r, limits: r };
 }
 
+/** Owner reference to the attempt's unit, so deleting the unit takes its pods and Secret with it. */
+function ownedByUnit(
+  appId: string,
+  attempt: number,
+  unitUid?: string,
+): { ownerReferences?: Record<string, unknown>[] } {
+  if (!unitUid) return {};
+  return {
+    ownerReferences: [
+      {
+        apiVersion: API_VERSION,
+        kind: SCHEDULING_UNIT.kind,
+        name: unitName(appId, attempt),
+        uid: unitUid,
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ],
+  };
+}
+
 /** Where the AM finds its credentials: one file per token (`token-<alias>`) and secret (`secret-<alias>`). */
 export const CREDENTIALS_DIR = '/etc/yarn/credentials';
 
@@ -97,20 +118,7 @@ export function credentialsSecret(
       name: credentialsSecretName(app.id, attempt),
       namespace: c.namespace,
       labels: { [YARN_APPLICATION_ID_LABEL]: app.id, [YARN_ATTEMPT_LABEL]: String(attempt) },
-      ...(unitUid
-        ? {
-            ownerReferences: [
-              {
-                apiVersion: API_VERSION,
-                kind: SCHEDULING_UNIT.kind,
-                name: unitName(app.id, attempt),
-                uid: unitUid,
-                controller: true,
-                blockOwnerDeletion: true,
-              },
-            ],
-          }
-        : {}),
+      ...ownedByUnit(app.id, attempt, unitUid),
     },
     stringData: data,
   };
@@ -192,20 +200,7 @@ export function memberPods(
             ...(role.placeholders ? { [PLACEHOLDER_LABEL]: 'true' } : {}),
           },
           annotations: { [QOS_LEVEL_ANNOTATION]: qos, 'yarn.loom.dev/container-id': cid, ...sim },
-          ...(unitUid
-            ? {
-                ownerReferences: [
-                  {
-                    apiVersion: API_VERSION,
-                    kind: SCHEDULING_UNIT.kind,
-                    name: unitName(app.id, attempt),
-                    uid: unitUid,
-                    controller: true,
-                    blockOwnerDeletion: true,
-                  },
-                ],
-              }
-            : {}),
+          ...ownedByUnit(app.id, attempt, unitUid),
         },
         spec: {
           schedulerName: SCHEDULER_NAME,

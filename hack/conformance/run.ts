@@ -11,14 +11,12 @@
  * an in-process gateway under a unique Redis prefix, and stops both — and deletes the prefix's keys — however it ends.
  * Exit status: 0 when nothing is unexplained, 1 when something is, 2 when the check itself failed.
  */
-import { execFile } from 'node:child_process';
+import { deleteRedisKeys, localClusterEnv } from '../local-cluster/env.ts';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
 import { defaultGatewayOptions, runGateway } from '../../gateway/main.ts';
 import { startReferenceRm } from '../local-cluster/reference-rm.ts';
 import { classify, type ClassifiedDiff, type DiffClass } from './classify.ts';
@@ -27,7 +25,6 @@ import { normalizeBody, normalizeHeader, type NormContext } from './normalize.ts
 import { ENTRIES, WS, type Ctx, type Settle, type Step } from './requests.ts';
 import { dig, parseBody, scalar, type Body } from './tree.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const TMP = process.env.TMPDIR || tmpdir();
 /** Response headers compared besides Content-Type (Date is not compared; Expires by presence only). */
 const HEADERS = [
@@ -174,36 +171,6 @@ interface Record_ {
 
 const clip = (s: string, n = 200_000): string => (s.length > n ? `${s.slice(0, n)}… (${s.length} chars)` : s);
 
-async function clusterEnv(): Promise<{ kubeconfig: string; redisUrl: string }> {
-  let { KUBECONFIG: kubeconfig, REDIS_URL: redisUrl } = process.env;
-  if (!kubeconfig || !redisUrl) {
-    const { stdout } = await promisify(execFile)('node', [join(ROOT, 'bin', 'loom.mjs'), 'cluster', 'env'], {
-      cwd: ROOT,
-    });
-    kubeconfig ||= /KUBECONFIG=(\S+)/.exec(stdout)?.[1];
-    redisUrl ||= /REDIS_URL=(\S+)/.exec(stdout)?.[1];
-  }
-  if (!kubeconfig || !redisUrl)
-    throw new Error('KUBECONFIG and REDIS_URL are needed: eval "$(node bin/loom.mjs cluster env)" first');
-  return { kubeconfig, redisUrl };
-}
-
-async function deleteKeys(redisUrl: string, prefix: string): Promise<number> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
-  try {
-    let cursor = '0';
-    let deleted = 0;
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) deleted += await redis.del(...keys);
-    } while (cursor !== '0');
-    return deleted;
-  } finally {
-    await redis.quit().catch(() => undefined);
-  }
-}
-
 function parseArgs(argv: string[]): { out: string } {
   let out = join(TMP, `loom-conformance-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   for (let i = 0; i < argv.length; i++) {
@@ -321,7 +288,7 @@ async function main(): Promise<number> {
   }
 
   try {
-    const env = await clusterEnv();
+    const env = localClusterEnv();
     const rmLog = join(TMP, 'loom-conformance-reference-rm.log');
     const rm = await startReferenceRm({ logFile: rmLog, log: (l) => log(l) });
     cleanups.push({ name: `reference RM (pid ${rm.pid})`, run: () => rm.stop() });
@@ -329,7 +296,7 @@ async function main(): Promise<number> {
     const prefix = `conf-${randomBytes(4).toString('hex')}:`;
     cleanups.push({
       name: `Redis keys ${prefix}*`,
-      run: async () => log(`deleted ${await deleteKeys(env.redisUrl, prefix)} Redis keys ${prefix}*`),
+      run: async () => log(`deleted ${await deleteRedisKeys(env.redisUrl, prefix)} Redis keys ${prefix}*`),
     });
     const gw = await runGateway(
       defaultGatewayOptions({
