@@ -1,0 +1,8 @@
+/** Plugin names, defined once: profiles, registry and statuses all use these. */
+export const PLUGINS = {
+  nodeUnschedulable: 'NodeUnschedulable',
+  taintToleration: 'TaintToleration',
+  nodeSelector: 'NodeSelector',
+  qosResourcesFit: 'QosResourcesFit',
+  qosPlacementScore: 'QosPlacementScore',
+} as const;
