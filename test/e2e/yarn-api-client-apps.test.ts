@@ -3,9 +3,8 @@ import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { runTranslator } from '../../translator/main.ts';
 import { startGateway, type GatewayFixture } from '../integration/gateway/fixture.ts';
-import { clusterEnv, kube } from '../integration/harness.ts';
+import { kube, startTestTranslator } from '../integration/harness.ts';
 
 /**
  * A Spark app and a Flink app submitted through the real yarn-api-client run to FINISHED/SUCCEEDED on the local
@@ -24,19 +23,7 @@ let binding = true;
 before(async () => {
   python = (await run('bash', [`${repo}hack/ensure-yarn-api-client.sh`], { encoding: 'utf8' })).stdout.trim();
   gw = await startGateway();
-  translator = await runTranslator({
-    redisUrl: clusterEnv().redisUrl,
-    kubeconfig: clusterEnv().kubeconfig,
-    prefix: gw.prefix,
-    namespace,
-    concurrency: 4,
-    jobsPerSecond: 100,
-    images: 'default=busybox',
-    placeholderImage: 'registry.k8s.io/pause:3.10',
-    unitTimeoutSeconds: 300,
-    resyncSeconds: 1,
-    logLevel: 'silent',
-  });
+  translator = await startTestTranslator(gw.prefix, namespace);
   void binder();
 });
 after(async () => {

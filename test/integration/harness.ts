@@ -89,3 +89,21 @@ export async function eventually<T>(
   }
   throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
 }
+
+/** A translator as `loom translator` runs it, against the test cluster, for a gateway fixture's Redis prefix. */
+export async function startTestTranslator(prefix: string, namespace: string): Promise<{ close(): Promise<void> }> {
+  const { runTranslator } = await import('../../translator/main.ts');
+  return runTranslator({
+    redisUrl: clusterEnv().redisUrl,
+    kubeconfig: clusterEnv().kubeconfig,
+    prefix,
+    namespace,
+    concurrency: 4,
+    jobsPerSecond: 100,
+    images: 'default=busybox',
+    placeholderImage: 'registry.k8s.io/pause:3.10',
+    unitTimeoutSeconds: 300,
+    resyncSeconds: 1,
+    logLevel: 'silent',
+  });
+}

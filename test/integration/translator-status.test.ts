@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import { runTranslator } from '../../translator/main.ts';
 import { startGateway, type GatewayFixture } from './gateway/fixture.ts';
-import { clusterEnv, eventually, kube } from './harness.ts';
+import { eventually, kube, startTestTranslator } from './harness.ts';
 
 /** The whole path on the local cluster: gateway → translator → pods (bound here by hand, no scheduler yet) → kwok. */
 const namespace = `it-status-${randomBytes(3).toString('hex')}`;
@@ -13,19 +12,7 @@ let translator: { close(): Promise<void> };
 
 before(async () => {
   gw = await startGateway();
-  translator = await runTranslator({
-    redisUrl: clusterEnv().redisUrl,
-    kubeconfig: clusterEnv().kubeconfig,
-    prefix: gw.prefix,
-    namespace,
-    concurrency: 4,
-    jobsPerSecond: 100,
-    images: 'default=busybox',
-    placeholderImage: 'registry.k8s.io/pause:3.10',
-    unitTimeoutSeconds: 300,
-    resyncSeconds: 1,
-    logLevel: 'silent',
-  });
+  translator = await startTestTranslator(gw.prefix, namespace);
 });
 after(async () => {
   await translator.close();

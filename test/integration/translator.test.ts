@@ -76,6 +76,16 @@ async function submit(body: Record<string, unknown>): Promise<string> {
 }
 const appState = async (id: string): Promise<string> =>
   ((await request(gw.server).get(`${WS}/apps/${id}/state`)).body as { state: string }).state;
+const unitsOf = async (id: string): Promise<unknown[]> =>
+  (
+    (await kube().custom.listNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace,
+      plural: SCHEDULING_UNIT.plural,
+      labelSelector: `yarn.loom.dev/application-id=${id}`,
+    })) as { items: unknown[] }
+  ).items;
 const podsOf = async (id: string) =>
   (await kube().core.listNamespacedPod({ namespace, labelSelector: `yarn.loom.dev/application-id=${id}` })).items;
 
@@ -198,14 +208,7 @@ describe('translator on the local cluster', () => {
     const names = (await podsOf(id)).map((p) => p.metadata?.name).sort();
     assert.equal(names.length, 4);
     assert.equal(new Set(names).size, 4);
-    const units = (await kube().custom.listNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace,
-      plural: SCHEDULING_UNIT.plural,
-      labelSelector: `yarn.loom.dev/application-id=${id}`,
-    })) as { items: unknown[] };
-    assert.equal(units.items.length, 1);
+    assert.equal((await unitsOf(id)).length, 1);
   });
 
   it('puts credentials in a Secret mounted only into the AM, never in pod specs or annotations', async () => {
@@ -282,14 +285,7 @@ describe('translator on the local cluster', () => {
     assert.deepEqual(res.body, { state: 'ACCEPTED' });
     await eventually('app KILLED', async () => (await appState(id)) === 'KILLED', 30_000);
     await eventually('pods gone', async () => (await podsOf(id)).length === 0, 30_000);
-    const units = (await kube().custom.listNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace,
-      plural: SCHEDULING_UNIT.plural,
-      labelSelector: `yarn.loom.dev/application-id=${id}`,
-    })) as { items: unknown[] };
-    assert.equal(units.items.length, 0);
+    assert.equal((await unitsOf(id)).length, 0);
   });
 
   it('fails an app whose Spark configuration cannot be read, with a diagnostic', async () => {
