@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerClusterCommands } from './commands/cluster.ts';
 import { registerGatewayCommand } from './commands/gateway.ts';
+import { registerSchedulerCommand } from './commands/scheduler.ts';
 import { registerTranslatorCommand } from './commands/translator.ts';
 import { registerUpDownCommands } from './commands/up.ts';
 
@@ -20,6 +21,7 @@ registerClusterCommands(program);
 registerUpDownCommands(program);
 registerGatewayCommand(program, version);
 registerTranslatorCommand(program);
+registerSchedulerCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -14,12 +14,28 @@ export interface ComponentOptions {
 }
 
 /**
- * Starts every Loom component that exists (today: the translator and the gateway) in the background against the local cluster, each
+ * Starts every Loom component that exists (today: the translator, the scheduler and the gateway) in the background against the local cluster, each
  * as `loom <component>` exactly as deploy/ runs it, recorded in the cluster state so `loom down` stops it.
  * Already-running components are left alone.
  */
 export async function startComponents(state: ClusterState, o: ComponentOptions): Promise<ClusterState> {
-  await startTranslator(state, o);
+  await startBackground(
+    state,
+    o,
+    'translator',
+    ['--kubeconfig', state.kubeconfig, '--redis-url', state.redisUrl],
+    'translator started',
+  );
+  // Without the upstream kube-scheduler, Loom's places every pod, plain `kubectl create` ones included; with it
+  // (`--with-kube-scheduler`, the benchmark baseline), each takes only the pods that name it.
+  const upstream = state.processes.some((p) => p.name === 'kube-scheduler' && isRunning(p));
+  await startBackground(
+    state,
+    o,
+    'scheduler',
+    ['--kubeconfig', state.kubeconfig, ...(upstream ? [] : ['--default-scheduler']), '--metrics-port', '0'],
+    'loom scheduler running',
+  );
   const running = state.processes.find((p) => p.name === 'gateway');
   if (running && isRunning(running) && state.gatewayUrl) {
     o.log(`gateway already running at ${state.gatewayUrl}`);
@@ -64,30 +80,36 @@ export async function startComponents(state: ClusterState, o: ComponentOptions):
   return state;
 }
 
-/** The translator: no port, so it is ready once its log says its workers started. */
-async function startTranslator(state: ClusterState, o: ComponentOptions): Promise<void> {
-  const running = state.processes.find((p) => p.name === 'translator');
+/**
+ * A component without a port (translator, scheduler): started detached, ready once its log shows `readyLine`.
+ */
+async function startBackground(
+  state: ClusterState,
+  o: ComponentOptions,
+  name: string,
+  args: string[],
+  readyLine: string,
+): Promise<void> {
+  const running = state.processes.find((p) => p.name === name);
   if (running && isRunning(running)) {
-    o.log('translator already running');
+    o.log(`${name} already running`);
     return;
   }
-  state.processes = state.processes.filter((p) => p.name !== 'translator');
-  o.log('starting translator');
-  const log = join(state.stateDir, 'logs', 'translator.log');
-  const translator = startDetached(
-    'translator',
-    process.execPath,
-    [LOOM_BIN, 'translator', '--kubeconfig', state.kubeconfig, '--redis-url', state.redisUrl],
-    log,
-    { ...process.env, KUBECONFIG: state.kubeconfig, REDIS_URL: state.redisUrl },
-  );
-  state.processes.push(translator);
+  state.processes = state.processes.filter((p) => p.name !== name);
+  o.log(`starting ${name}`);
+  const log = join(state.stateDir, 'logs', `${name}.log`);
+  const proc = startDetached(name, process.execPath, [LOOM_BIN, name, ...args], log, {
+    ...process.env,
+    KUBECONFIG: state.kubeconfig,
+    REDIS_URL: state.redisUrl,
+  });
+  state.processes.push(proc);
   writeState(state);
   await waitFor(
-    'the translator to start its workers',
+    `the ${name} to start`,
     () => {
-      if (!isRunning(translator)) throw new FatalWaitError(`translator exited; see ${translator.log}`);
-      return existsSync(log) && readFileSync(log, 'utf8').includes('translator started');
+      if (!isRunning(proc)) throw new FatalWaitError(`${name} exited; see ${proc.log}`);
+      return existsSync(log) && readFileSync(log, 'utf8').includes(readyLine);
     },
     60_000,
   );

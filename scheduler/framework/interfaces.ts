@@ -7,8 +7,9 @@ export interface Plugin {
   readonly name: string;
 }
 
+/** Runs once per member before any node is filtered; may precompute from every node (affinity domains). */
 export interface PreFilterPlugin extends Plugin {
-  preFilter(state: CycleState, member: Member): Status;
+  preFilter(state: CycleState, member: Member, nodes: readonly NodeInfo[]): Status;
 }
 
 export interface FilterPlugin extends Plugin {

@@ -1,6 +1,8 @@
 import { Registry } from '../framework/registry.ts';
 import type { Profile } from '../framework/runtime.ts';
+import { interPodAntiAffinity } from './inter-pod-anti-affinity.ts';
 import { PLUGINS } from './names.ts';
+import { nodeAffinity } from './node-affinity.ts';
 import { nodeSelector } from './node-selector.ts';
 import { nodeUnschedulable } from './node-unschedulable.ts';
 import { qosPlacementScore } from './qos-placement-score.ts';
@@ -13,6 +15,8 @@ export function defaultRegistry(): Registry {
     .register(PLUGINS.nodeUnschedulable, nodeUnschedulable)
     .register(PLUGINS.taintToleration, taintToleration)
     .register(PLUGINS.nodeSelector, nodeSelector)
+    .register(PLUGINS.nodeAffinity, nodeAffinity)
+    .register(PLUGINS.interPodAntiAffinity, interPodAntiAffinity)
     .register(PLUGINS.qosResourcesFit, qosResourcesFit)
     .register(PLUGINS.qosPlacementScore, qosPlacementScore);
 }
@@ -23,6 +27,8 @@ export const DEFAULT_PROFILE: Profile = {
     PLUGINS.nodeUnschedulable,
     PLUGINS.taintToleration,
     PLUGINS.nodeSelector,
+    PLUGINS.nodeAffinity,
+    PLUGINS.interPodAntiAffinity,
     PLUGINS.qosResourcesFit,
     PLUGINS.qosPlacementScore,
   ],

@@ -3,6 +3,8 @@ export const PLUGINS = {
   nodeUnschedulable: 'NodeUnschedulable',
   taintToleration: 'TaintToleration',
   nodeSelector: 'NodeSelector',
+  nodeAffinity: 'NodeAffinity',
+  interPodAntiAffinity: 'InterPodAntiAffinity',
   qosResourcesFit: 'QosResourcesFit',
   qosPlacementScore: 'QosPlacementScore',
 } as const;

@@ -1,4 +1,11 @@
-import type { Member, NodeInfo, Taint, Toleration } from '../../scheduler/core/types.ts';
+import type {
+  Member,
+  NodeInfo,
+  PodAntiAffinityTerm,
+  SelectorRequirement,
+  Taint,
+  Toleration,
+} from '../../scheduler/core/types.ts';
 
 const GI = 1024 ** 3;
 
@@ -43,6 +50,11 @@ export class NodeBuilder {
     this.n.reclaimedRequested = { milliCpu, memory: gib * GI };
     return this;
   }
+  /** A pod placed on the node, as the affinity plugins see it; its requests are not counted (use `online`). */
+  pod(key: string, namespace: string, labels: Record<string, string>): this {
+    (this.n.pods ??= new Map()).set(key, { namespace, labels: { ...labels } });
+    return this;
+  }
   obj(): NodeInfo {
     return structuredClone(this.n);
   }
@@ -58,6 +70,18 @@ export class MemberBuilder {
     nodeSelector: {},
     tolerations: [],
   };
+  name(v: string): this {
+    this.m.name = v;
+    return this;
+  }
+  namespace(v: string): this {
+    this.m.namespace = v;
+    return this;
+  }
+  labels(labels: Record<string, string>): this {
+    this.m.labels = { ...this.m.labels, ...labels };
+    return this;
+  }
   reclaimed(): this {
     this.m.qos = 'reclaimed_cores';
     return this;
@@ -72,6 +96,16 @@ export class MemberBuilder {
   }
   tolerate(t: Toleration): this {
     this.m.tolerations.push(t);
+    return this;
+  }
+  /** Adds one required node affinity term (ORed with earlier ones) whose expressions are ANDed. */
+  affinity(...matchExpressions: SelectorRequirement[]): this {
+    (this.m.nodeAffinity ??= { terms: [] }).terms.push({ matchExpressions });
+    return this;
+  }
+  /** Adds one required pod anti-affinity term. */
+  antiAffinity(term: PodAntiAffinityTerm): this {
+    (this.m.podAntiAffinity ??= []).push(term);
     return this;
   }
   obj(): Member {

@@ -107,3 +107,25 @@ export async function startTestTranslator(prefix: string, namespace: string): Pr
     logLevel: 'silent',
   });
 }
+
+/** The scheduler as `loom scheduler` runs it, scoped to `namespace` so other test files' pods stay untouched. */
+export async function startTestScheduler(
+  namespace: string,
+  o: { defaultScheduler?: boolean } = {},
+): Promise<{ close(): Promise<void> }> {
+  const { runScheduler } = await import('../../scheduler/main.ts');
+  return runScheduler({
+    kubeconfig: clusterEnv().kubeconfig,
+    defaultScheduler: o.defaultScheduler ?? true,
+    kubeApiQps: 1000,
+    kubeApiBurst: 1000,
+    bindConcurrency: 16,
+    workers: 2,
+    reclaimedStaleSeconds: 60,
+    metricsPort: -1,
+    leaderElect: false,
+    leaseNamespace: 'kube-system',
+    namespaces: [namespace],
+    logLevel: 'silent',
+  });
+}

@@ -47,6 +47,7 @@ describe('loom up / loom down', () => {
       'kube-scheduler',
       'kwok',
       'redis',
+      'scheduler',
       'translator',
     ]);
     const info = await fetch(`${state.gatewayUrl}/ws/v1/cluster/info`);

@@ -91,8 +91,7 @@ describe('Framework runtime', () => {
 
 describe('plugins', () => {
   const fw = new Framework(defaultRegistry(), DEFAULT_PROFILE, ctx);
-  const names = (res: ReturnType<typeof fw.findNodes>): string[] =>
-    res.ok ? res.candidates.map((c) => c.node.name) : [];
+  const names = (res: ReturnType<typeof fw.findNodes>): string[] => (res.ok ? res.candidates.map((c) => c.node) : []);
 
   it('accounts reclaimed_cores apart from online pods', () => {
     // Online requests fill the node's cpu, but reclaimed capacity is separate.

@@ -1,0 +1,228 @@
+import type { SchedulerCache } from '../core/cache.ts';
+import { dominantShare, exceeds, loneUnitKey, type QueueInfo, type UnitInfo } from '../core/unit.ts';
+import { add, keyOf, type Member, type Resources } from '../core/types.ts';
+
+/** A unit with members waiting to be placed. */
+export interface PendingUnit {
+  unit: UnitInfo;
+  /** Pending (unplaced) members, by `namespace/name`. */
+  members: Map<string, Member>;
+  /** When the unit first had a pending member (ms): its timeout counts from here. */
+  since: number;
+  /** Not handed out again before this time (ms) after a failed attempt. */
+  backoffUntil: number;
+  attempts: number;
+  /** Why it is still pending, as last reported (deduplicates reports). */
+  message?: string;
+}
+
+/** Why the dispatcher holds a unit back, to be reported on it. */
+export interface Held {
+  pending: PendingUnit;
+  message: string;
+}
+
+export interface DispatcherOptions {
+  /** First retry delay after a failed attempt (kube-scheduler: 1 s). */
+  initialBackoffMs: number;
+  /** Longest retry delay (kube-scheduler: 10 s). */
+  maxBackoffMs: number;
+}
+
+const ZERO: Resources = { milliCpu: 0, memory: 0, pods: 0 };
+const sumRequests = (members: Iterable<Member>): Resources => {
+  let r = ZERO;
+  for (const m of members) r = add(r, m.requests);
+  return r;
+};
+
+/**
+ * Gödel's dispatcher: holds pending units, orders them by queue fair share (dominant share of the guaranteed
+ * resources, lowest first), then priority, then age, and admits a unit only if its queue (and every ancestor) stays
+ * within `max` — borrowing beyond the guarantee is allowed up to there. A gang is not handed out before `minMember`
+ * of its members exist.
+ */
+export class Dispatcher {
+  private readonly units = new Map<string, UnitInfo>();
+  private readonly queues = new Map<string, QueueInfo>();
+  private readonly pending = new Map<string, PendingUnit>();
+  /** Where each pending member is, so an update or delete finds it without a scan. */
+  private readonly memberUnit = new Map<string, string>();
+
+  constructor(
+    private readonly cache: SchedulerCache,
+    private readonly opts: DispatcherOptions = { initialBackoffMs: 1_000, maxBackoffMs: 10_000 },
+  ) {}
+
+  setUnit(u: UnitInfo): void {
+    this.units.set(u.key, u);
+    const p = this.pending.get(u.key);
+    if (p) p.unit = u;
+  }
+
+  unit(key: string): UnitInfo | undefined {
+    return this.units.get(key);
+  }
+
+  removeUnit(key: string): void {
+    this.units.delete(key);
+    const p = this.pending.get(key);
+    if (p) for (const k of p.members.keys()) this.memberUnit.delete(k);
+    this.pending.delete(key);
+  }
+
+  setQueue(q: QueueInfo): void {
+    this.queues.set(q.name, q);
+  }
+
+  removeQueue(name: string): void {
+    this.queues.delete(name);
+  }
+
+  queue(name: string): QueueInfo | undefined {
+    return this.queues.get(name);
+  }
+
+  /** The unit a member belongs to: its SchedulingUnit, or a unit of one for a lone pod. */
+  unitKeyOf(m: Member): string {
+    return m.unit ?? loneUnitKey(m.namespace, m.name);
+  }
+
+  /** Adds or updates a pending member. */
+  addMember(m: Member, now: number): void {
+    const key = keyOf(m);
+    const unitKey = this.unitKeyOf(m);
+    const prev = this.memberUnit.get(key);
+    if (prev && prev !== unitKey) this.removeMember(key);
+    let p = this.pending.get(unitKey);
+    if (!p) {
+      const unit: UnitInfo = this.units.get(unitKey) ?? {
+        key: unitKey,
+        namespace: m.namespace,
+        name: m.unit ? unitKey.slice(unitKey.indexOf('/') + 1) : m.name,
+        priority: m.priority,
+        minMember: 1,
+        mode: 'hard',
+        createdAt: m.createdAt ?? now,
+      };
+      p = { unit, members: new Map(), since: now, backoffUntil: 0, attempts: 0 };
+      this.pending.set(unitKey, p);
+    }
+    p.members.set(key, m);
+    this.memberUnit.set(key, unitKey);
+  }
+
+  removeMember(key: string): void {
+    const unitKey = this.memberUnit.get(key);
+    if (!unitKey) return;
+    this.memberUnit.delete(key);
+    const p = this.pending.get(unitKey);
+    if (!p) return;
+    p.members.delete(key);
+    if (p.members.size === 0) this.pending.delete(unitKey);
+  }
+
+  isPending(key: string): boolean {
+    return this.memberUnit.has(key);
+  }
+
+  pendingUnit(unitKey: string): PendingUnit | undefined {
+    return this.pending.get(unitKey);
+  }
+
+  get pendingUnits(): number {
+    return this.pending.size;
+  }
+
+  get pendingMembers(): number {
+    return this.memberUnit.size;
+  }
+
+  /** Every pending unit (for timeouts and metrics). */
+  all(): IterableIterator<PendingUnit> {
+    return this.pending.values();
+  }
+
+  /** A failed attempt: wait before the next (exponential, capped). */
+  backoff(unitKey: string, now: number): void {
+    const p = this.pending.get(unitKey);
+    if (!p) return;
+    p.attempts++;
+    const delay = Math.min(this.opts.maxBackoffMs, this.opts.initialBackoffMs * 2 ** Math.min(10, p.attempts - 1));
+    p.backoffUntil = now + delay;
+  }
+
+  /** Capacity was freed (a pod left, a node came): units waiting for it may try again now. */
+  flushBackoff(): void {
+    for (const p of this.pending.values()) p.backoffUntil = 0;
+  }
+
+  /** What a queue and its descendants use now (the cache tracks leaves). */
+  private queueUsed(name: string, extra: ReadonlyMap<string, Resources>): Resources {
+    let used = add(this.cache.used(name), extra.get(name) ?? ZERO);
+    for (const q of this.queues.values()) if (q.parent === name) used = add(used, this.queueUsed(q.name, extra));
+    return used;
+  }
+
+  private admission(u: UnitInfo, request: Resources, extra: ReadonlyMap<string, Resources>): string | undefined {
+    if (!u.queue) return undefined;
+    const leaf = this.queues.get(u.queue);
+    if (!leaf) return `queue ${u.queue} does not exist`;
+    if (!leaf.running) return `queue ${u.queue} is STOPPED`;
+    for (let q: QueueInfo | undefined = leaf; q; q = q.parent ? this.queues.get(q.parent) : undefined) {
+      const over = exceeds(this.queueUsed(q.name, extra), request, q.max);
+      if (over) return `queue ${q.name} at max (${over})`;
+    }
+    return undefined;
+  }
+
+  /**
+   * Up to `limit` units to schedule now, in fair-share order, admitted against their queues (the round's earlier
+   * admissions count). Units held back are returned with the reason, for the reporter.
+   */
+  next(now: number, limit: number): { ready: PendingUnit[]; held: Held[] } {
+    const candidates: { p: PendingUnit; share: number }[] = [];
+    const held: Held[] = [];
+    const shares = new Map<string, number>();
+    for (const p of this.pending.values()) {
+      if (p.backoffUntil > now || p.unit.finished) continue;
+      if (p.members.size + this.cache.placedCountOfUnit(p.unit.key) < p.unit.minMember) {
+        if (!this.units.has(p.unit.key) && p.members.values().next().value?.unit) {
+          held.push({ pending: p, message: `SchedulingUnit ${p.unit.key} not found` });
+        } else {
+          const have = p.members.size + this.cache.placedCountOfUnit(p.unit.key);
+          held.push({ pending: p, message: `waiting for members: ${have}/${p.unit.minMember} exist` });
+        }
+        continue;
+      }
+      let share = 0;
+      const qn = p.unit.queue;
+      if (qn) {
+        share = shares.get(qn) ?? Number.NaN;
+        if (Number.isNaN(share)) {
+          const q = this.queues.get(qn);
+          share = q ? dominantShare(this.queueUsed(qn, new Map()), q.guaranteed) : Number.POSITIVE_INFINITY;
+          shares.set(qn, share);
+        }
+      }
+      candidates.push({ p, share });
+    }
+    candidates.sort(
+      (a, b) => a.share - b.share || b.p.unit.priority - a.p.unit.priority || a.p.unit.createdAt - b.p.unit.createdAt,
+    );
+    const ready: PendingUnit[] = [];
+    const extra = new Map<string, Resources>();
+    for (const { p } of candidates) {
+      if (ready.length >= limit) break;
+      const request = sumRequests(p.members.values());
+      const blocked = this.admission(p.unit, request, extra);
+      if (blocked) {
+        held.push({ pending: p, message: blocked });
+        continue;
+      }
+      if (p.unit.queue) extra.set(p.unit.queue, add(extra.get(p.unit.queue) ?? ZERO, request));
+      ready.push(p);
+    }
+    return { ready, held };
+  }
+}

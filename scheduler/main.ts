@@ -1,0 +1,145 @@
+import { hostname } from 'node:os';
+import type { Server } from 'node:http';
+import { pino, type Logger } from 'pino';
+import { SCHEDULER_NAME } from '../api/names.ts';
+import { SchedulerCache } from './core/cache.ts';
+import { keyOf } from './core/types.ts';
+import { Dispatcher } from './dispatcher/dispatcher.ts';
+import { Framework } from './framework/runtime.ts';
+import { KubeBindSink } from './k8s/bind-sink.ts';
+import { startClusterFeed } from './k8s/cluster-feed.ts';
+import { loadKubeConfig } from './k8s/convert.ts';
+import { KeepAliveClient } from './k8s/keepalive-client.ts';
+import { LeaderElector } from './k8s/leader-election.ts';
+import { SchedulerMetrics } from './k8s/metrics.ts';
+import { KubeUnitReporter } from './k8s/unit-reporter.ts';
+import { SchedulingPipeline } from './pipeline.ts';
+import { DEFAULT_PROFILE, defaultRegistry } from './plugins/default-registry.ts';
+
+/** Options of `loom scheduler`. */
+export interface SchedulerOptions {
+  kubeconfig?: string;
+  /** Also schedule pods whose schedulerName is `default-scheduler` (no other scheduler needed). */
+  defaultScheduler: boolean;
+  /** Client rate limit, like kube-scheduler's clientConnection.qps/burst. */
+  kubeApiQps: number;
+  kubeApiBurst: number;
+  /** Bindings in flight at once (also the connection pool size). @defaultValue 64 */
+  bindConcurrency: number;
+  /** Logical scheduler workers per round. @defaultValue 2 */
+  workers: number;
+  /** A reclaimed-capacity report older than this counts as zero. @defaultValue 60 */
+  reclaimedStaleSeconds: number;
+  /** Port of /metrics on 127.0.0.1; -1 disables it. @defaultValue 0 (any free port) */
+  metricsPort: number;
+  /** Campaign for a Lease before scheduling (run several replicas safely). */
+  leaderElect: boolean;
+  leaseNamespace: string;
+  /** Schedule only pods of these namespaces (all when empty); every pod still counts against its node. */
+  namespaces?: string[];
+  logLevel: string;
+}
+
+export interface RunningScheduler {
+  pipeline: SchedulingPipeline;
+  metricsServer?: Server;
+  close(): Promise<void>;
+}
+
+/** Starts the scheduler: informers feed the pure pipeline; Bindings and reports go out over kept-alive connections. */
+export async function runScheduler(
+  o: SchedulerOptions,
+  log: Logger = pino({ level: o.logLevel }),
+): Promise<RunningScheduler> {
+  const kc = loadKubeConfig(o.kubeconfig);
+  const client = new KeepAliveClient(kc, {
+    qps: o.kubeApiQps,
+    burst: o.kubeApiBurst,
+    maxSockets: Math.max(8, o.bindConcurrency + 8),
+  });
+  const metrics = new SchedulerMetrics();
+  const cache = new SchedulerCache();
+  const dispatcher = new Dispatcher(cache);
+  const fw = new Framework(defaultRegistry(), DEFAULT_PROFILE, {
+    now: Date.now,
+    reclaimedStaleAfterMs: o.reclaimedStaleSeconds * 1000,
+  });
+  const sink = new KubeBindSink(client, (m, what, status, body) =>
+    log.warn({ pod: keyOf(m), status, body }, `${what} failed`),
+  );
+  const reporter = new KubeUnitReporter(client, (what, err) => log.warn({ err }, `report failed: ${what}`));
+  const pipeline = new SchedulingPipeline(
+    cache,
+    dispatcher,
+    fw,
+    sink,
+    reporter,
+    { workers: o.workers, bindConcurrency: o.bindConcurrency },
+    metrics.observer,
+  );
+
+  const schedulerNames = new Set([SCHEDULER_NAME, ...(o.defaultScheduler ? ['default-scheduler'] : [])]);
+  let feed: { stop(): Promise<void> } | undefined;
+  const startScheduling = async (): Promise<void> => {
+    feed = await startClusterFeed(
+      kc,
+      pipeline,
+      cache,
+      {
+        schedulerNames,
+        reclaimedStaleSeconds: o.reclaimedStaleSeconds,
+        ...(o.namespaces?.length ? { namespaces: new Set(o.namespaces) } : {}),
+      },
+      log,
+    );
+    pipeline.start();
+    log.info({ nodes: cache.nodeCount, schedulerNames: [...schedulerNames] }, 'scheduling');
+  };
+
+  const gauges = setInterval(() => {
+    const s = pipeline.stats;
+    metrics.pendingUnits.set(s.pendingUnits);
+    metrics.pendingPods.set(s.pendingMembers);
+    metrics.bindQueue.set(s.bindQueue + s.inFlight);
+  }, 1_000).unref();
+
+  const metricsServer = o.metricsPort >= 0 ? await metrics.serve(o.metricsPort) : undefined;
+  let elector: LeaderElector | undefined;
+  if (o.leaderElect) {
+    elector = new LeaderElector(client, {
+      namespace: o.leaseNamespace,
+      name: SCHEDULER_NAME,
+      identity: `${hostname()}_${process.pid}`,
+      leaseDurationSeconds: 15,
+      retryPeriodSeconds: 2,
+    });
+    await new Promise<void>((resolve, reject) => {
+      elector?.run(
+        () => {
+          log.info('elected leader');
+          startScheduling().then(resolve, reject);
+        },
+        () => {
+          // kube-scheduler exits on lost leadership: another replica takes over with a clean cache.
+          log.error('leadership lost; exiting');
+          process.exit(1);
+        },
+      );
+    });
+  } else {
+    await startScheduling();
+  }
+
+  return {
+    pipeline,
+    ...(metricsServer ? { metricsServer } : {}),
+    close: async () => {
+      pipeline.stop();
+      clearInterval(gauges);
+      await feed?.stop();
+      await elector?.release().catch(() => undefined);
+      metricsServer?.close();
+      client.close();
+    },
+  };
+}

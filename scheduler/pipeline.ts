@@ -1,0 +1,405 @@
+import { Binder, type Placement } from './binder/binder.ts';
+import type { NodeFacts, SchedulerCache } from './core/cache.ts';
+import { keyOf, type Member } from './core/types.ts';
+import type { QueueInfo, UnitInfo } from './core/unit.ts';
+import type { Dispatcher, PendingUnit } from './dispatcher/dispatcher.ts';
+import type { Framework } from './framework/runtime.ts';
+import { Overlay } from './schedule/overlay.ts';
+import { UnitScheduler, type UnitResult } from './schedule/unit-scheduler.ts';
+
+/** How a Binding write ended. */
+export type BindOutcome =
+  /** The pod is bound to the node. */
+  | 'bound'
+  /** The pod no longer exists (deleted meanwhile). */
+  | 'gone'
+  /** The pod was already bound (by an earlier attempt of ours, or someone else): the informer says where. */
+  | 'conflict'
+  /** A transient failure (throttled, 5xx, network): try again. */
+  | 'retry';
+
+/** Where placements go: the Kubernetes adapter writes Bindings and deletes pods; tests record them. */
+export interface BindSink {
+  bind(member: Member, node: string): Promise<BindOutcome>;
+  /** Deletes a pod: a placeholder that was swapped out, or a member of a gang rolled back. */
+  remove(member: Member, reason: string): Promise<void>;
+}
+
+/** Where the pipeline says why units wait, and when they are placed or time out. */
+export interface UnitReporter {
+  /** Called when the reason a unit waits changes (never twice in a row with the same message). */
+  pending(unit: UnitInfo, members: readonly Member[], message: string): void;
+  /** Called once a unit has `minMember` members committed. */
+  scheduled(unit: UnitInfo, placed: number): void;
+  timedOut(unit: UnitInfo, members: readonly Member[], message: string): void;
+}
+
+/** Counters and timings the adapter turns into Prometheus metrics. */
+export interface PipelineObserver {
+  attempt?(result: 'scheduled' | 'unschedulable' | 'error', seconds: number, members: number): void;
+  conflicts?(n: number): void;
+  binding?(outcome: BindOutcome, seconds: number): void;
+}
+
+export interface PipelineOptions {
+  /** Logical scheduler workers per round: each proposes against the cache plus only its own reservations. */
+  workers: number;
+  /** Most units handed out per round; the event loop serves I/O between rounds. */
+  roundSize: number;
+  /** Bindings in flight at once. */
+  bindConcurrency: number;
+  /** Attempts of one Binding before its placement is rolled back. */
+  maxBindAttempts: number;
+  /** Wall clock (ms). */
+  now: () => number;
+}
+
+export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = {
+  workers: 2,
+  roundSize: 256,
+  bindConcurrency: 64,
+  maxBindAttempts: 5,
+  now: Date.now,
+};
+
+/** One unit's committed placements, so a Binding that fails for good can roll back the whole gang. */
+interface Commit {
+  unit: UnitInfo;
+  placements: Placement[];
+  bound: Set<Placement>;
+  failed: boolean;
+  /** A placeholder to delete once the real member is bound. */
+  replaces?: Member;
+}
+
+interface BindTask {
+  commit: Commit;
+  placement: Placement;
+  attempt: number;
+}
+
+/**
+ * Dispatcher → parallel schedulers → binder, driven by cluster events. Pure apart from the sink and reporter: the
+ * adapter feeds events in, and nothing here knows Kubernetes.
+ */
+export class SchedulingPipeline {
+  private readonly binder: Binder;
+  private readonly schedulers: UnitScheduler[];
+  private readonly overlays: Overlay[];
+  private readonly opts: PipelineOptions;
+  private readonly bindQueue: BindTask[] = [];
+  private readonly swaps = new Map<string, Member>();
+  private inFlight = 0;
+  private retrying = 0;
+  private kicked = false;
+  private stopped = true;
+  private timer: NodeJS.Timeout | undefined;
+  private seenFreed = -1;
+  private lastTimeoutCheck = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly cache: SchedulerCache,
+    private readonly dispatcher: Dispatcher,
+    fw: Framework,
+    private readonly sink: BindSink,
+    private readonly reporter: UnitReporter,
+    opts: Partial<PipelineOptions> = {},
+    private readonly observer: PipelineObserver = {},
+  ) {
+    this.opts = { ...DEFAULT_PIPELINE_OPTIONS, ...opts };
+    this.binder = new Binder(cache, fw);
+    this.schedulers = Array.from({ length: this.opts.workers }, () => new UnitScheduler(fw));
+    this.overlays = Array.from({ length: this.opts.workers }, () => new Overlay());
+  }
+
+  start(): void {
+    this.stopped = false;
+    // Backoffs expire and timeouts pass without any event: look again every second.
+    this.timer = setInterval(() => this.kick(), 1_000).unref();
+    this.kick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  // ---- events from the adapter ----
+
+  /** A pod of ours without a node. */
+  podPending(m: Member): void {
+    const key = keyOf(m);
+    if (this.cache.placement(key)) return; // our Binding is in flight
+    const unit = m.unit ? this.dispatcher.unit(m.unit) : undefined;
+    if (unit?.queue && !m.queue) m.queue = unit.queue;
+    if (unit?.finished) return;
+    if (!m.placeholder && m.unit && m.role) {
+      const ph = this.cache.placedOfUnit(m.unit).find((p) => p.member.placeholder && p.member.role === m.role);
+      if (ph && !this.swaps.has(key)) {
+        this.swaps.set(key, m);
+        this.kick();
+        return;
+      }
+    }
+    this.dispatcher.addMember(m, this.opts.now());
+    this.kick();
+  }
+
+  /** A pod bound to a node (by us or anyone), or running there. */
+  podPlaced(m: Member, node: string): void {
+    const key = keyOf(m);
+    const queue = m.unit ? this.dispatcher.unit(m.unit)?.queue : undefined;
+    if (queue && !m.queue) m.queue = queue;
+    this.dispatcher.removeMember(key);
+    this.swaps.delete(key);
+    this.cache.place(m, node, false);
+  }
+
+  /** A pod deleted or finished: its resources are free. */
+  podGone(key: string): void {
+    this.dispatcher.removeMember(key);
+    this.swaps.delete(key);
+    if (this.cache.unplace(key)) this.kick();
+  }
+
+  nodeUpsert(facts: NodeFacts): void {
+    this.cache.upsertNode(facts);
+    this.kick();
+  }
+
+  nodeRemoved(name: string): void {
+    this.cache.removeNode(name);
+  }
+
+  unitUpsert(u: UnitInfo): void {
+    const old = this.dispatcher.unit(u.key);
+    this.dispatcher.setUnit(old?.finished ? { ...u, finished: true } : u);
+    this.kick();
+  }
+
+  unitRemoved(key: string): void {
+    this.dispatcher.removeUnit(key);
+  }
+
+  queueUpsert(q: QueueInfo): void {
+    this.dispatcher.setQueue(q);
+    this.kick();
+  }
+
+  queueRemoved(name: string): void {
+    this.dispatcher.removeQueue(name);
+  }
+
+  /** Resolves when nothing is pending that could be placed now and no Binding is in flight (tests, benchmarks). */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  get stats(): { pendingUnits: number; pendingMembers: number; bindQueue: number; inFlight: number } {
+    return {
+      pendingUnits: this.dispatcher.pendingUnits,
+      pendingMembers: this.dispatcher.pendingMembers,
+      bindQueue: this.bindQueue.length,
+      inFlight: this.inFlight,
+    };
+  }
+
+  // ---- the loop ----
+
+  private isIdle(): boolean {
+    if (this.inFlight > 0 || this.retrying > 0 || this.bindQueue.length > 0 || this.swaps.size > 0 || this.kicked)
+      return false;
+    const now = this.opts.now();
+    for (const p of this.dispatcher.all()) if (p.backoffUntil <= now && !p.unit.finished && !p.message) return false;
+    return true;
+  }
+
+  private notifyIdle(): void {
+    if (this.idleWaiters.length === 0 || !this.isIdle()) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  kick(): void {
+    if (this.kicked || this.stopped) return;
+    this.kicked = true;
+    setImmediate(() => {
+      this.kicked = false;
+      try {
+        this.round();
+      } finally {
+        this.notifyIdle();
+      }
+    });
+  }
+
+  private round(): void {
+    if (this.stopped) return;
+    // Stay at most a few rounds ahead of the apiserver: assumptions are cheap, but stale ones help nobody.
+    if (this.bindQueue.length > this.opts.roundSize * 4) return;
+    const now = this.opts.now();
+    if (this.seenFreed !== this.cache.freedGeneration) {
+      this.seenFreed = this.cache.freedGeneration;
+      this.dispatcher.flushBackoff();
+    }
+    if (now - this.lastTimeoutCheck >= 1_000) {
+      this.lastTimeoutCheck = now;
+      this.checkTimeouts(now);
+    }
+    this.runSwaps();
+    this.pump();
+    const { ready, held } = this.dispatcher.next(now, this.opts.roundSize);
+    for (const h of held) this.report(h.pending, h.message);
+    if (ready.length === 0) return;
+
+    // Schedulers: each worker proposes for its share of the round, blind to the other workers' proposals.
+    const nodes = this.cache.nodeList();
+    const results: { p: PendingUnit; needed: number; res: UnitResult; started: number }[] = [];
+    ready.forEach((p, i) => {
+      const w = i % this.opts.workers;
+      const started = performance.now();
+      const needed = this.needed(p, now);
+      const members = [...p.members.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+      const res = this.schedulers[w]?.schedule(members, nodes, this.overlays[w] ?? new Overlay(), needed);
+      if (res) results.push({ p, needed, res, started });
+    });
+    for (const o of this.overlays) o.clear();
+
+    // Binder: commit in dispatch order against the live cache.
+    for (const { p, needed, res, started } of results) {
+      const seconds = (performance.now() - started) / 1000;
+      if (!res.ok) {
+        this.observer.attempt?.('unschedulable', seconds, p.members.size);
+        this.dispatcher.backoff(p.unit.key, now);
+        this.report(p, res.message);
+        continue;
+      }
+      const c = this.binder.commit(res.proposals, needed);
+      if (c.conflicts) this.observer.conflicts?.(c.conflicts);
+      if (!c.ok) {
+        this.observer.attempt?.('unschedulable', seconds, p.members.size);
+        this.dispatcher.backoff(p.unit.key, now);
+        this.report(p, c.message);
+        continue;
+      }
+      if (c.placements.length === 0) {
+        this.dispatcher.backoff(p.unit.key, now);
+        continue;
+      }
+      this.observer.attempt?.('scheduled', seconds, c.placements.length);
+      for (const pl of c.placements) this.dispatcher.removeMember(keyOf(pl.member));
+      const commit: Commit = { unit: p.unit, placements: c.placements, bound: new Set(), failed: false };
+      for (const placement of c.placements) this.bindQueue.push({ commit, placement, attempt: 0 });
+      if (p.unit.minMember > 1 || p.message) this.reporter.scheduled(p.unit, this.cache.placedCountOfUnit(p.unit.key));
+      p.message = undefined;
+    }
+    this.pump();
+    if (ready.length >= this.opts.roundSize) this.kick();
+  }
+
+  /** Members the unit still needs placed together: up to `minMember`, or one at a time once a soft unit timed out. */
+  private needed(p: PendingUnit, now: number): number {
+    const missing = Math.max(0, p.unit.minMember - this.cache.placedCountOfUnit(p.unit.key));
+    const timedOut = p.unit.timeoutSeconds !== undefined && now - p.since > p.unit.timeoutSeconds * 1000;
+    return p.unit.mode === 'soft' && timedOut ? Math.min(1, missing) : missing;
+  }
+
+  private report(p: PendingUnit, message: string): void {
+    if (p.message === message) return;
+    p.message = message;
+    this.reporter.pending(p.unit, [...p.members.values()], message);
+  }
+
+  private checkTimeouts(now: number): void {
+    for (const p of [...this.dispatcher.all()]) {
+      const t = p.unit.timeoutSeconds;
+      if (t === undefined || p.unit.finished || p.unit.mode === 'soft' || now - p.since <= t * 1000) continue;
+      if (this.cache.placedCountOfUnit(p.unit.key) >= p.unit.minMember) continue;
+      p.unit.finished = true;
+      const members = [...p.members.values()];
+      this.dispatcher.removeUnit(p.unit.key);
+      this.dispatcher.setUnit(p.unit);
+      this.reporter.timedOut(p.unit, members, `not placed within ${t}s: ${p.message ?? 'waiting'}`);
+    }
+  }
+
+  private runSwaps(): void {
+    for (const [key, real] of this.swaps) {
+      this.swaps.delete(key);
+      const ph = real.unit
+        ? this.cache.placedOfUnit(real.unit).find((p) => p.member.placeholder && p.member.role === real.role)
+        : undefined;
+      const placement = ph ? this.binder.swap(real, keyOf(ph.member)) : undefined;
+      const unit = real.unit ? this.dispatcher.unit(real.unit) : undefined;
+      if (!ph || !placement || !unit) {
+        this.dispatcher.addMember(real, this.opts.now());
+        continue;
+      }
+      const commit: Commit = { unit, placements: [placement], bound: new Set(), failed: false, replaces: ph.member };
+      this.bindQueue.push({ commit, placement, attempt: 0 });
+    }
+  }
+
+  // ---- bindings ----
+
+  private pump(): void {
+    while (this.inFlight < this.opts.bindConcurrency && this.bindQueue.length > 0) {
+      const task = this.bindQueue.shift();
+      if (!task || task.commit.failed) continue;
+      this.inFlight++;
+      const started = performance.now();
+      this.sink
+        .bind(task.placement.member, task.placement.node)
+        .catch((): BindOutcome => 'retry')
+        .then((outcome) => {
+          this.inFlight--;
+          this.observer.binding?.(outcome, (performance.now() - started) / 1000);
+          this.settle(task, outcome);
+          this.pump();
+          if (this.bindQueue.length <= this.opts.roundSize) this.kick();
+          this.notifyIdle();
+        })
+        .catch(() => undefined);
+    }
+  }
+
+  private settle(task: BindTask, outcome: BindOutcome): void {
+    const { commit, placement } = task;
+    const key = keyOf(placement.member);
+    if (outcome === 'bound' || outcome === 'conflict') {
+      commit.bound.add(placement);
+      const entry = this.cache.placement(key);
+      if (outcome === 'bound' && entry?.node === placement.node) entry.assumed = false;
+      if (commit.replaces && outcome === 'bound') void this.sink.remove(commit.replaces, 'replaced by its member');
+      if (commit.failed) void this.sink.remove(placement.member, 'gang rolled back');
+      return;
+    }
+    if (outcome === 'retry' && task.attempt + 1 < this.opts.maxBindAttempts && !commit.failed) {
+      // The assumption holds while we wait, so nothing else takes the place meanwhile.
+      this.retrying++;
+      setTimeout(
+        () => {
+          this.retrying--;
+          this.bindQueue.push({ ...task, attempt: task.attempt + 1 });
+          this.pump();
+        },
+        50 * 2 ** task.attempt,
+      );
+      return;
+    }
+    // Gone, or failing for good: this member is lost. A gang below minMember is rolled back whole.
+    this.cache.unplace(key);
+    if (commit.failed) return;
+    const placed = this.cache.placedCountOfUnit(commit.unit.key);
+    if (placed >= commit.unit.minMember || commit.unit.minMember <= 1) return;
+    commit.failed = true;
+    for (const p of commit.placements) {
+      if (p === placement) continue;
+      if (commit.bound.has(p)) void this.sink.remove(p.member, 'gang rolled back');
+      else this.binder.rollback([p]);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import { keyOf, type PodAntiAffinityTerm } from '../core/types.ts';
+import { stateKey } from '../framework/cycle-state.ts';
+import type { FilterPlugin, PreFilterPlugin } from '../framework/interfaces.ts';
+import { Status } from '../framework/status.ts';
+import { labelValue, matchesSelector, selectorError } from './label-selector.ts';
+import { PLUGINS } from './names.ts';
+
+/** kube-scheduler's `ErrReasonAntiAffinityRulesNotMatch`. */
+export const ERR_REASON_ANTI_AFFINITY = "node(s) didn't match pod anti-affinity rules";
+
+/**
+ * Topology key → the values of that key where a pod matching one of the member's terms runs. Read-only because
+ * `CycleState.clone()` is shallow: what-if runs share it.
+ */
+export type AntiAffinityDomains = ReadonlyMap<string, ReadonlySet<string>>;
+
+/** What PreFilter leaves for Filter; the only thing Filter reads, so a later `filterOne` sees the same answer. */
+export const antiAffinityStateKey = stateKey<AntiAffinityDomains>(`PreFilter${PLUGINS.interPodAntiAffinity}`);
+
+const NO_DOMAINS: AntiAffinityDomains = new Map();
+
+/** Why Kubernetes would fail to parse this term, or undefined. */
+function termError(term: PodAntiAffinityTerm): string | undefined {
+  if (!term.topologyKey) return 'topologyKey is required';
+  return selectorError(term.selector);
+}
+
+/**
+ * The member's required pod anti-affinity (`requiredDuringSchedulingIgnoredDuringExecution`). The cluster-wide work,
+ * finding the domains that already hold a matching pod, happens once in PreFilter, so Filter, which runs for every
+ * node, is a lookup per topology key.
+ *
+ * Only the member's own terms are enforced: the terms of pods already placed are not (that needs them on
+ * `PlacedPod`).
+ */
+export const interPodAntiAffinity = (): PreFilterPlugin & FilterPlugin => ({
+  name: PLUGINS.interPodAntiAffinity,
+  preFilter: (state, member, nodes) => {
+    const terms = member.podAntiAffinity ?? [];
+    if (terms.length === 0) {
+      state.write(antiAffinityStateKey, NO_DOMAINS);
+      return Status.SUCCESS;
+    }
+    for (const term of terms) {
+      const err = termError(term);
+      // kube-scheduler's wording; unresolvable because no node can ever satisfy a term that does not parse.
+      if (err !== undefined) return Status.unresolvable(`parsing pod: ${err}`);
+    }
+    const self = keyOf(member);
+    const compiled = terms.map((term) => ({
+      term,
+      namespaces: new Set(term.namespaces?.length ? term.namespaces : [member.namespace]),
+    }));
+    const domains = new Map<string, Set<string>>();
+    for (const node of nodes) {
+      if (!node.pods?.size) continue;
+      for (const { term, namespaces } of compiled) {
+        // A node without the key is in no domain, so its pods constrain nobody for this term.
+        const value = labelValue(node.labels, term.topologyKey);
+        if (value === undefined || domains.get(term.topologyKey)?.has(value)) continue;
+        for (const [key, pod] of node.pods) {
+          // The member itself may already be assumed somewhere (a retry, the binder's re-check).
+          if (key === self || !namespaces.has(pod.namespace) || !matchesSelector(pod.labels, term.selector)) continue;
+          let values = domains.get(term.topologyKey);
+          if (!values) domains.set(term.topologyKey, (values = new Set()));
+          values.add(value);
+          break;
+        }
+      }
+    }
+    state.write(antiAffinityStateKey, domains);
+    return Status.SUCCESS;
+  },
+  filter: (state, _member, node) => {
+    for (const [topologyKey, values] of state.read(antiAffinityStateKey)) {
+      const value = labelValue(node.labels, topologyKey);
+      // Unschedulable, not unresolvable: evicting the matching pods would make room.
+      if (value !== undefined && values.has(value)) return Status.unschedulable(ERR_REASON_ANTI_AFFINITY);
+    }
+    return Status.SUCCESS;
+  },
+});

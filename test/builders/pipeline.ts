@@ -1,0 +1,116 @@
+import { SchedulerCache } from '../../scheduler/core/cache.ts';
+import type { Member } from '../../scheduler/core/types.ts';
+import type { QueueInfo, UnitInfo } from '../../scheduler/core/unit.ts';
+import { Dispatcher } from '../../scheduler/dispatcher/dispatcher.ts';
+import { Framework } from '../../scheduler/framework/runtime.ts';
+import {
+  SchedulingPipeline,
+  type BindOutcome,
+  type BindSink,
+  type PipelineOptions,
+  type UnitReporter,
+} from '../../scheduler/pipeline.ts';
+import { DEFAULT_PROFILE, defaultRegistry } from '../../scheduler/plugins/default-registry.ts';
+
+const GI = 1024 ** 3;
+
+/** A sink that records every Binding and deletion; `fail` decides an outcome per pod name. */
+export class RecordingSink implements BindSink {
+  readonly bound = new Map<string, string>();
+  readonly removed: { name: string; reason: string }[] = [];
+  fail: (m: Member) => BindOutcome | undefined = () => undefined;
+  bind(m: Member, node: string): Promise<BindOutcome> {
+    const outcome = this.fail(m) ?? 'bound';
+    if (outcome === 'bound') this.bound.set(m.name, node);
+    return Promise.resolve(outcome);
+  }
+  remove(m: Member, reason: string): Promise<void> {
+    this.removed.push({ name: m.name, reason });
+    return Promise.resolve();
+  }
+}
+
+/** A reporter that keeps what it was told. */
+export class RecordingReporter implements UnitReporter {
+  readonly pendingMessages = new Map<string, string>();
+  readonly scheduledUnits: string[] = [];
+  readonly timedOutUnits: string[] = [];
+  pending(u: UnitInfo, _m: readonly Member[], message: string): void {
+    this.pendingMessages.set(u.key, message);
+  }
+  scheduled(u: UnitInfo): void {
+    this.scheduledUnits.push(u.key);
+  }
+  timedOut(u: UnitInfo): void {
+    this.timedOutUnits.push(u.key);
+  }
+}
+
+/** A pipeline over an in-memory cache, with a settable clock. */
+export function makePipeline(opts: Partial<PipelineOptions> = {}) {
+  let now = 1_795_770_000_000;
+  const clock = { now: () => now, advance: (ms: number) => (now += ms) };
+  const ctx = { now: clock.now, reclaimedStaleAfterMs: 60_000 };
+  const cache = new SchedulerCache();
+  const dispatcher = new Dispatcher(cache);
+  const fw = new Framework(defaultRegistry(), DEFAULT_PROFILE, ctx);
+  const sink = new RecordingSink();
+  const reporter = new RecordingReporter();
+  const conflicts = { n: 0 };
+  const pipeline = new SchedulingPipeline(
+    cache,
+    dispatcher,
+    fw,
+    sink,
+    reporter,
+    { now: clock.now, ...opts },
+    { conflicts: (n) => (conflicts.n += n) },
+  );
+  return { pipeline, cache, dispatcher, sink, reporter, clock, conflicts };
+}
+
+/** Node facts for the cache: `cpu` cores and `gib` memory, online allocatable. */
+export const nodeFacts = (name: string, cpu = 32, gib = 128, labels: Record<string, string> = {}) => ({
+  name,
+  labels,
+  taints: [],
+  unschedulable: false,
+  allocatable: { milliCpu: cpu * 1000, memory: gib * GI, pods: 110 },
+  reclaimedAllocatable: { milliCpu: 0, memory: 0 },
+});
+
+/** A pending member; `unit` makes it a gang member. */
+export const member = (name: string, o: Partial<Member> & { cpu?: number; gib?: number } = {}): Member => {
+  const { cpu = 1, gib = 1, ...rest } = o;
+  return {
+    namespace: 'yarn',
+    name,
+    qos: 'shared_cores',
+    requests: { milliCpu: cpu * 1000, memory: gib * GI, pods: 1 },
+    priority: 0,
+    nodeSelector: {},
+    tolerations: [],
+    ...rest,
+  };
+};
+
+/** A SchedulingUnit as the adapter would describe it. */
+export const unit = (name: string, o: Partial<UnitInfo> = {}): UnitInfo => ({
+  key: `yarn/${name}`,
+  namespace: 'yarn',
+  name,
+  priority: 0,
+  minMember: 1,
+  mode: 'hard',
+  createdAt: 0,
+  ...o,
+});
+
+/** A queue with `cpu` cores guaranteed and `maxCpu` at most (memory unlimited). */
+export const queue = (name: string, cpu: number, maxCpu: number, parent?: string): QueueInfo => ({
+  name,
+  ...(parent ? { parent } : {}),
+  guaranteed: { milliCpu: cpu * 1000, memory: 1e15, pods: 1e9 },
+  max: { milliCpu: maxCpu * 1000, memory: 1e15, pods: 1e9 },
+  running: true,
+});
