@@ -4,6 +4,7 @@ import { keyOf, type Member } from './core/types.ts';
 import type { QueueInfo, UnitInfo } from './core/unit.ts';
 import type { Dispatcher, PendingUnit } from './dispatcher/dispatcher.ts';
 import type { Framework } from './framework/runtime.ts';
+import { planPreemption } from './preemption/preemption.ts';
 import { Overlay } from './schedule/overlay.ts';
 import { UnitScheduler, type UnitResult } from './schedule/unit-scheduler.ts';
 
@@ -23,6 +24,8 @@ export interface BindSink {
   bind(member: Member, node: string): Promise<BindOutcome>;
   /** Deletes a pod: a placeholder that was swapped out, or a member of a gang rolled back. */
   remove(member: Member, reason: string): Promise<void>;
+  /** Evicts a preemption victim (through the Eviction API, so PodDisruptionBudgets are honoured). */
+  evict(victim: Member, preemptor: UnitInfo): Promise<'evicted' | 'blocked' | 'gone'>;
 }
 
 /** Where the pipeline says why units wait, and when they are placed or time out. */
@@ -39,6 +42,7 @@ export interface PipelineObserver {
   attempt?(result: 'scheduled' | 'unschedulable' | 'error', seconds: number, members: number): void;
   conflicts?(n: number): void;
   binding?(outcome: BindOutcome, seconds: number): void;
+  preemption?(victims: number): void;
 }
 
 export interface PipelineOptions {
@@ -50,6 +54,10 @@ export interface PipelineOptions {
   bindConcurrency: number;
   /** Attempts of one Binding before its placement is rolled back. */
   maxBindAttempts: number;
+  /** Whether a unit that fits nowhere may evict lower-priority pods. */
+  preemption: boolean;
+  /** How long a preemptor waits for its victims to go before it may preempt again (ms). */
+  preemptionGraceMs: number;
   /** Wall clock (ms). */
   now: () => number;
 }
@@ -59,6 +67,8 @@ export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = {
   roundSize: 256,
   bindConcurrency: 64,
   maxBindAttempts: 5,
+  preemption: true,
+  preemptionGraceMs: 30_000,
   now: Date.now,
 };
 
@@ -84,6 +94,7 @@ interface BindTask {
  */
 export class SchedulingPipeline {
   private readonly binder: Binder;
+  private readonly fw: Framework;
   private readonly schedulers: UnitScheduler[];
   private readonly overlays: Overlay[];
   private readonly opts: PipelineOptions;
@@ -109,6 +120,7 @@ export class SchedulingPipeline {
   ) {
     this.opts = { ...DEFAULT_PIPELINE_OPTIONS, ...opts };
     this.binder = new Binder(cache, fw);
+    this.fw = fw;
     this.schedulers = Array.from({ length: this.opts.workers }, () => new UnitScheduler(fw));
     this.overlays = Array.from({ length: this.opts.workers }, () => new Overlay());
   }
@@ -132,7 +144,7 @@ export class SchedulingPipeline {
     const key = keyOf(m);
     if (this.cache.placement(key)) return; // our Binding is in flight
     const unit = m.unit ? this.dispatcher.unit(m.unit) : undefined;
-    if (unit?.queue && !m.queue) m.queue = unit.queue;
+    this.inherit(m, unit);
     if (unit?.finished) return;
     if (!m.placeholder && m.unit && m.role) {
       const ph = this.cache.placedOfUnit(m.unit).find((p) => p.member.placeholder && p.member.role === m.role);
@@ -149,11 +161,17 @@ export class SchedulingPipeline {
   /** A pod bound to a node (by us or anyone), or running there. */
   podPlaced(m: Member, node: string): void {
     const key = keyOf(m);
-    const queue = m.unit ? this.dispatcher.unit(m.unit)?.queue : undefined;
-    if (queue && !m.queue) m.queue = queue;
+    this.inherit(m, m.unit ? this.dispatcher.unit(m.unit) : undefined);
     this.dispatcher.removeMember(key);
     this.swaps.delete(key);
     this.cache.place(m, node, false);
+  }
+
+  /** A member counts against its unit's queue and weighs with its unit's priority (victims and preemptors alike). */
+  private inherit(m: Member, unit: UnitInfo | undefined): void {
+    if (!unit) return;
+    if (unit.queue && !m.queue) m.queue = unit.queue;
+    m.priority = Math.max(m.priority, unit.priority);
   }
 
   /** A pod deleted or finished: its resources are free. */
@@ -274,6 +292,7 @@ export class SchedulingPipeline {
       if (!res.ok) {
         this.observer.attempt?.('unschedulable', seconds, p.members.size);
         this.dispatcher.backoff(p.unit.key, now);
+        if (!res.unresolvable && this.preempt(p, now)) continue;
         this.report(p, res.message);
         continue;
       }
@@ -298,6 +317,35 @@ export class SchedulingPipeline {
     }
     this.pump();
     if (ready.length >= this.opts.roundSize) this.kick();
+  }
+
+  /**
+   * Evicts lower-priority pods so the whole unit fits, when that is possible; true when victims are on their way
+   * out (or still leaving from an earlier attempt), so the unit waits for them instead of reporting a plain failure.
+   */
+  private preempt(p: PendingUnit, now: number): boolean {
+    if (!this.opts.preemption) return false;
+    if ((p.preemptingUntil ?? 0) > now) return true;
+    const members = [...p.members.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+    const plan = planPreemption(members, p.unit.priority, this.cache, this.fw);
+    if (!plan) return false;
+    p.preemptingUntil = now + this.opts.preemptionGraceMs;
+    this.observer.preemption?.(plan.victims.length);
+    const names = plan.victims.slice(0, 3).map((v) => keyOf(v));
+    this.report(
+      p,
+      `preempting ${plan.victims.length} lower-priority pod(s) (${names.join(', ')}${plan.victims.length > 3 ? ', …' : ''})`,
+    );
+    for (const v of plan.victims) {
+      this.sink
+        .evict(v, p.unit)
+        .then((r) => {
+          // A PodDisruptionBudget said no: let the unit try again (another plan) soon.
+          if (r === 'blocked') p.preemptingUntil = 0;
+        })
+        .catch(() => (p.preemptingUntil = 0));
+    }
+    return true;
   }
 
   /** Members the unit still needs placed together: up to `minMember`, or one at a time once a soft unit timed out. */

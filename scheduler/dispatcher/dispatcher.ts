@@ -14,6 +14,8 @@ export interface PendingUnit {
   attempts: number;
   /** Why it is still pending, as last reported (deduplicates reports). */
   message?: string;
+  /** Victims of its preemption are leaving until this time (ms): it waits rather than preempting again. */
+  preemptingUntil?: number;
 }
 
 /** Why the dispatcher holds a unit back, to be reported on it. */

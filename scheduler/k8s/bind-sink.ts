@@ -1,4 +1,5 @@
 import type { Member } from '../core/types.ts';
+import type { UnitInfo } from '../core/unit.ts';
 import type { BindOutcome, BindSink } from '../pipeline.ts';
 import type { KeepAliveClient } from './keepalive-client.ts';
 
@@ -27,6 +28,48 @@ export class KubeBindSink implements BindSink {
     if (res.status === 409) return 'conflict';
     this.onError(m, 'bind', res.status, res.body);
     return res.status === 429 || res.status >= 500 ? 'retry' : 'gone';
+  }
+
+  /**
+   * Evicts a preemption victim through the Eviction API (a PodDisruptionBudget may refuse: 429), then tells its owner
+   * why with a `Preempted` event, as kube-scheduler does.
+   */
+  async evict(victim: Member, preemptor: UnitInfo): Promise<'evicted' | 'blocked' | 'gone'> {
+    const res = await this.client.request('POST', `${podPath(victim)}/eviction`, {
+      apiVersion: 'policy/v1',
+      kind: 'Eviction',
+      metadata: { name: victim.name, namespace: victim.namespace },
+      ...(victim.uid ? { deleteOptions: { preconditions: { uid: victim.uid } } } : {}),
+    });
+    if (res.status === 404) return 'gone';
+    if (res.status === 429) return 'blocked';
+    if (res.status >= 300) {
+      this.onError(victim, 'evict', res.status, res.body);
+      return 'blocked';
+    }
+    const now = new Date().toISOString();
+    void this.client
+      .request('POST', `/api/v1/namespaces/${encodeURIComponent(victim.namespace)}/events`, {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { generateName: `${victim.name}.`, namespace: victim.namespace },
+        involvedObject: {
+          kind: 'Pod',
+          apiVersion: 'v1',
+          namespace: victim.namespace,
+          name: victim.name,
+          ...(victim.uid ? { uid: victim.uid } : {}),
+        },
+        reason: 'Preempted',
+        message: `Preempted by ${preemptor.key.replace(/^pod:/, '')} (priority ${preemptor.priority})`,
+        type: 'Normal',
+        source: { component: 'loom-scheduler' },
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+      })
+      .catch(() => undefined);
+    return 'evicted';
   }
 
   async remove(m: Member, reason: string): Promise<void> {

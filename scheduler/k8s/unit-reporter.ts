@@ -27,13 +27,43 @@ export class KubeUnitReporter implements UnitReporter {
     private readonly onError: (what: string, err: unknown) => void,
   ) {}
 
-  private send(what: string, method: string, path: string, body: unknown, contentType?: string): void {
-    this.client
+  /** Per object: whether a write is in flight, and the latest write waiting behind it. */
+  private readonly lanes = new Map<string, { busy: boolean; next?: () => Promise<void> }>();
+
+  private request(what: string, method: string, path: string, body: unknown, contentType?: string): Promise<void> {
+    return this.client
       .request(method, path, body, contentType)
       .then((res) => {
         if (res.status >= 300 && res.status !== 404) this.onError(what, `${res.status} ${JSON.stringify(res.body)}`);
       })
       .catch((err: unknown) => this.onError(what, err));
+  }
+
+  /**
+   * Writes to one object go one at a time and only the latest waiting one is kept: parallel connections would
+   * otherwise let an older reason land after a newer one and stay there.
+   */
+  private send(what: string, method: string, path: string, body: unknown, contentType?: string): void {
+    const write = (): Promise<void> => this.request(what, method, path, body, contentType);
+    const lane = this.lanes.get(path) ?? { busy: false };
+    this.lanes.set(path, lane);
+    if (lane.busy) {
+      lane.next = write;
+      return;
+    }
+    lane.busy = true;
+    const run = (w: () => Promise<void>): void => {
+      void w().then(() => {
+        const next = lane.next;
+        lane.next = undefined;
+        if (next) run(next);
+        else {
+          lane.busy = false;
+          this.lanes.delete(path);
+        }
+      });
+    };
+    run(write);
   }
 
   private event(
@@ -43,7 +73,7 @@ export class KubeUnitReporter implements UnitReporter {
     message: string,
   ): void {
     const now = new Date().toISOString();
-    this.send(
+    void this.request(
       `event ${reason} on ${involved.name}`,
       'POST',
       `/api/v1/namespaces/${encodeURIComponent(involved.namespace)}/events`,

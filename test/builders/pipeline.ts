@@ -24,6 +24,14 @@ export class RecordingSink implements BindSink {
     if (outcome === 'bound') this.bound.set(m.name, node);
     return Promise.resolve(outcome);
   }
+  readonly evicted: string[] = [];
+  /** Evictions a PodDisruptionBudget refuses, by pod name. */
+  blocked = new Set<string>();
+  evict(v: Member): Promise<'evicted' | 'blocked' | 'gone'> {
+    if (this.blocked.has(v.name)) return Promise.resolve('blocked');
+    this.evicted.push(v.name);
+    return Promise.resolve('evicted');
+  }
   remove(m: Member, reason: string): Promise<void> {
     this.removed.push({ name: m.name, reason });
     return Promise.resolve();
@@ -48,7 +56,7 @@ export class RecordingReporter implements UnitReporter {
 
 /** A pipeline over an in-memory cache, with a settable clock. */
 export function makePipeline(opts: Partial<PipelineOptions> = {}) {
-  let now = 1_795_770_000_000;
+  let now = 1_795_770_000_000; // fixed: reclaimed reports stamped at this time stay fresh
   const clock = { now: () => now, advance: (ms: number) => (now += ms) };
   const ctx = { now: clock.now, reclaimedStaleAfterMs: 60_000 };
   const cache = new SchedulerCache();
@@ -66,7 +74,7 @@ export function makePipeline(opts: Partial<PipelineOptions> = {}) {
     { now: clock.now, ...opts },
     { conflicts: (n) => (conflicts.n += n) },
   );
-  return { pipeline, cache, dispatcher, sink, reporter, clock, conflicts };
+  return { pipeline, cache, dispatcher, sink, reporter, clock, conflicts, framework: fw };
 }
 
 /** Node facts for the cache: `cpu` cores and `gib` memory, online allocatable. */

@@ -4,7 +4,11 @@ import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import {
   API_VERSION,
   GROUP,
+  QOS_LEVEL_ANNOTATION,
   QUEUE,
+  RECLAIMED_MEMORY,
+  RECLAIMED_MILLICPU,
+  RECLAIMED_REPORT_TIME_ANNOTATION,
   SCHEDULER_NAME,
   SCHEDULING_UNIT,
   UNIT_LABEL,
@@ -193,6 +197,70 @@ describe('loom scheduler on the local cluster', () => {
       assert.deepEqual(counts, [0, 10]);
       await sleep(500);
     }
+  });
+
+  it('a high-priority unit preempts reclaimed pods, a minimal set', async () => {
+    // The test plays the node agent for its pool: 8 reclaimed cores per node, reported now.
+    for (const name of nodeNames) {
+      const reclaimed = { [RECLAIMED_MILLICPU]: '8000', [RECLAIMED_MEMORY]: '32Gi' };
+      await kubectl([
+        'patch',
+        'node',
+        name,
+        '--subresource=status',
+        '--type=merge',
+        '-p',
+        JSON.stringify({ status: { capacity: reclaimed, allocatable: reclaimed } }),
+      ]);
+      await kubectl([
+        'annotate',
+        'node',
+        name,
+        '--overwrite',
+        `${RECLAIMED_REPORT_TIME_ANNOTATION}=${new Date().toISOString()}`,
+      ]);
+    }
+    const reclaimedPod = (name: string, extra: Partial<V1Pod['metadata']> = {}): V1Pod => {
+      const p = poolPod(name, '0', { ...extra, annotations: { [QOS_LEVEL_ANNOTATION]: 'reclaimed_cores' } });
+      const r = { [RECLAIMED_MILLICPU]: '4000', [RECLAIMED_MEMORY]: '4Gi' };
+      const c = p.spec?.containers[0];
+      if (c) c.resources = { requests: r, limits: r };
+      return p;
+    };
+    const low = ['low-0', 'low-1', 'low-2', 'low-3'].map((n) => reclaimedPod(n, { labels: { tier: 'low' } }));
+    await kubectl(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: low }));
+    await eventually('the 4 low-priority pods to fill the reclaimed capacity', async () => {
+      const list = await kube().core.listNamespacedPod({ namespace: ns, labelSelector: 'tier=low' });
+      return list.items.filter((p) => p.spec?.nodeName).length === 4;
+    });
+    await kube().custom.createNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: ns,
+      plural: SCHEDULING_UNIT.plural,
+      body: {
+        apiVersion: API_VERSION,
+        kind: SCHEDULING_UNIT.kind,
+        metadata: { name: 'urgent', namespace: ns },
+        spec: {
+          queue: pool,
+          priority: 100,
+          minMember: 2,
+          roles: [
+            { name: 'worker', count: 2, requests: { [RECLAIMED_MILLICPU]: '4000' }, qosLevel: 'reclaimed_cores' },
+          ],
+        },
+      },
+    });
+    const urgent = ['urgent-0', 'urgent-1'].map((n) =>
+      reclaimedPod(n, { labels: { [UNIT_LABEL]: 'urgent', [UNIT_ROLE_LABEL]: 'worker' } }),
+    );
+    await kubectl(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: urgent }));
+    await eventually('the urgent unit placed', async () => (await boundOf('urgent')) === 2);
+    const left = await kube().core.listNamespacedPod({ namespace: ns, labelSelector: 'tier=low' });
+    assert.equal(left.items.filter((p) => !p.metadata?.deletionTimestamp).length, 2, 'exactly two victims');
+    const events = await kubectl(['get', 'events', '-n', ns, '--field-selector', 'reason=Preempted', '-o', 'name']);
+    assert.equal(events.trim().split('\n').filter(Boolean).length, 2);
   });
 
   it('explains a pending unit in kubectl describe', async () => {

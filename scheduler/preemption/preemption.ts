@@ -1,0 +1,137 @@
+import type { SchedulerCache } from '../core/cache.ts';
+import { keyOf, nonZero, type Member, type NodeInfo } from '../core/types.ts';
+import type { Framework } from '../framework/runtime.ts';
+import { Overlay } from '../schedule/overlay.ts';
+
+/** Pods that leave together: a lone pod, or every placed member of a gang (never half a gang). */
+interface VictimGroup {
+  key: string;
+  members: Member[];
+  /** Highest priority in the group. */
+  priority: number;
+  /** True when every member is reclaimed_cores: those go first. */
+  reclaimed: boolean;
+}
+
+/** What preemption decided: whom to evict, and where each member of the preemptor then goes. */
+export interface PreemptionPlan {
+  victims: Member[];
+  /** Member key → node it was planned on (kube-scheduler's nominated node). */
+  nominated: Map<string, string>;
+}
+
+/** Fewer online victims, then a lower highest priority, then fewer pods. */
+const cheaper = (a: readonly number[], b: readonly number[]): boolean => {
+  for (let i = 0; i < a.length; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
+  return false;
+};
+
+/** A node as it would be without `gone` pods. */
+function without(node: NodeInfo, gone: readonly Member[]): NodeInfo {
+  if (gone.length === 0) return node;
+  const requested = { ...node.requested };
+  const reclaimedRequested = { ...node.reclaimedRequested };
+  const scoreRequested = { ...(node.scoreRequested ?? { milliCpu: 0, memory: 0 }) };
+  const pods = new Map(node.pods);
+  for (const m of gone) {
+    requested.pods -= m.requests.pods;
+    if (m.qos === 'reclaimed_cores') {
+      reclaimedRequested.milliCpu -= m.requests.milliCpu;
+      reclaimedRequested.memory -= m.requests.memory;
+    } else {
+      requested.milliCpu -= m.requests.milliCpu;
+      requested.memory -= m.requests.memory;
+      const nz = nonZero(m.requests);
+      scoreRequested.milliCpu -= nz.milliCpu;
+      scoreRequested.memory -= nz.memory;
+    }
+    pods.delete(keyOf(m));
+  }
+  return { ...node, requested, reclaimedRequested, scoreRequested, pods };
+}
+
+/**
+ * Finds a minimal set of lower-priority pods whose eviction lets every member of a unit fit (kube-scheduler's
+ * DefaultPreemption, extended to gangs): `reclaimed_cores` pods are taken before online ones and lower priorities
+ * before higher; a gang is evicted whole or not at all; after choosing, victims whose removal turned out not to be
+ * needed are reprieved, most important first. Returns undefined when even evicting everything eligible would not
+ * place the whole unit: then nothing is evicted.
+ */
+export function planPreemption(
+  members: readonly Member[],
+  priority: number,
+  cache: SchedulerCache,
+  fw: Framework,
+  opts: { maxNodesPerMember?: number } = {},
+): PreemptionPlan | undefined {
+  const maxNodes = opts.maxNodesPerMember ?? 200;
+  // Eligible victims, grouped by unit, indexed by node.
+  const groups = new Map<string, VictimGroup>();
+  const groupsOnNode = new Map<string, Set<VictimGroup>>();
+  for (const p of cache.placedMembers()) {
+    if (p.assumed) continue;
+    const gk = p.member.unit ?? `pod:${keyOf(p.member)}`;
+    let g = groups.get(gk);
+    if (!g) groups.set(gk, (g = { key: gk, members: [], priority: -Infinity, reclaimed: true }));
+    g.members.push(p.member);
+    g.priority = Math.max(g.priority, p.member.priority);
+    g.reclaimed &&= p.member.qos === 'reclaimed_cores';
+    let set = groupsOnNode.get(p.node);
+    if (!set) groupsOnNode.set(p.node, (set = new Set()));
+    set.add(g);
+  }
+  for (const [k, g] of groups) if (g.priority >= priority) groups.delete(k);
+  // Least important first: reclaimed before online, then lower priority, then larger (fewer pods evicted); the
+  // reprieve walks the other way, so small and important pods are the first to be spared.
+  const size = (g: VictimGroup): number => g.members.reduce((n, m) => n + m.requests.milliCpu, 0);
+  const order = (a: VictimGroup, b: VictimGroup): number =>
+    Number(b.reclaimed) - Number(a.reclaimed) || a.priority - b.priority || size(b) - size(a);
+
+  const chosen = new Set<VictimGroup>();
+  const overlay = new Overlay();
+  const nominated = new Map<string, string>();
+  const goneOn = (node: string, extra: Iterable<VictimGroup> = []): Member[] => {
+    const out: Member[] = [];
+    for (const g of [...chosen, ...extra])
+      for (const m of g.members) if (cache.placement(keyOf(m))?.node === node) out.push(m);
+    return out;
+  };
+  const fitsOn = (m: Member, node: NodeInfo, extra: Iterable<VictimGroup> = []): boolean => {
+    const view = overlay.view(without(node, goneOn(node.name, extra)));
+    const { state, status } = fw.preFilter(m, cache.nodeList());
+    return status.isSuccess && fw.filterOne(state, m, view).isSuccess;
+  };
+
+  for (const m of members) {
+    let best: { node: string; add: VictimGroup[]; cost: [number, number, number] } | undefined;
+    let examined = 0;
+    for (const node of cache.nodeList()) {
+      if (fitsOn(m, node)) {
+        best = { node: node.name, add: [], cost: [0, -Infinity, 0] };
+        break;
+      }
+      const candidates = [...(groupsOnNode.get(node.name) ?? [])].filter((g) => groups.has(g.key) && !chosen.has(g));
+      if (candidates.length === 0 || examined++ >= maxNodes) continue;
+      candidates.sort(order);
+      if (!fitsOn(m, node, candidates)) continue;
+      // Reprieve: put back the most important groups first while the member still fits.
+      const add = [...candidates];
+      for (const g of [...candidates].reverse()) {
+        const rest = add.filter((x) => x !== g);
+        if (fitsOn(m, node, rest)) add.splice(add.indexOf(g), 1);
+      }
+      const cost: [number, number, number] = [
+        add.filter((g) => !g.reclaimed).length,
+        Math.max(...add.map((g) => g.priority)),
+        add.reduce((n, g) => n + g.members.length, 0),
+      ];
+      if (!best || cheaper(cost, best.cost)) best = { node: node.name, add, cost };
+    }
+    if (!best) return undefined;
+    for (const g of best.add) chosen.add(g);
+    overlay.reserve(m, best.node);
+    nominated.set(keyOf(m), best.node);
+  }
+  const victims = [...chosen].flatMap((g) => g.members);
+  return victims.length ? { victims, nominated } : undefined;
+}
