@@ -54,6 +54,12 @@ export interface PipelineOptions {
   bindConcurrency: number;
   /** Attempts of one Binding before its placement is rolled back. */
   maxBindAttempts: number;
+  /**
+   * Feasible nodes found (then scored) per member before choosing: kube-scheduler's `percentageOfNodesToScore`
+   * floor. 0 applies kube-scheduler's adaptive rule (420 of 1,000 nodes), which costs 4× the CPU per placement
+   * for a marginally better score; the search start rotates, so every node is still considered over time.
+   */
+  nodesToScore: number;
   /** Whether a unit that fits nowhere may evict lower-priority pods. */
   preemption: boolean;
   /** How long a preemptor waits for its victims to go before it may preempt again (ms). */
@@ -67,6 +73,7 @@ export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = {
   roundSize: 256,
   bindConcurrency: 64,
   maxBindAttempts: 5,
+  nodesToScore: 100,
   preemption: true,
   preemptionGraceMs: 30_000,
   now: Date.now,
@@ -121,7 +128,10 @@ export class SchedulingPipeline {
     this.opts = { ...DEFAULT_PIPELINE_OPTIONS, ...opts };
     this.binder = new Binder(cache, fw);
     this.fw = fw;
-    this.schedulers = Array.from({ length: this.opts.workers }, () => new UnitScheduler(fw));
+    this.schedulers = Array.from(
+      { length: this.opts.workers },
+      () => new UnitScheduler(fw, { feasibleToFind: this.opts.nodesToScore }),
+    );
     this.overlays = Array.from({ length: this.opts.workers }, () => new Overlay());
   }
 

@@ -7,7 +7,7 @@ import { addClusterUpOptions, clusterUp, type ClusterUpFlags } from './cluster.t
 
 /**
  * `loom up` / `loom down`: the local cluster plus every Loom component, in the background. Components join as they
- * are built (gateway today; translator, scheduler and node-agent with their issues).
+ * are built (gateway, translator and scheduler today; the node agent with its issue).
  */
 export function registerUpDownCommands(program: Command): void {
   const stateDir = (): string => resolveStateDir(program.opts<{ stateDir?: string }>().stateDir);

@@ -83,11 +83,19 @@ export class Framework {
     }
   }
 
-  /** Filters one node (the binder's re-check uses this against the live cache). */
+  /**
+   * Filters one node (the binder's re-check uses this against the live cache). This is the hot loop — thousands of
+   * nodes per member — so success allocates nothing: only a rejection is stamped with its plugin.
+   */
   filterOne(state: CycleState, member: Member, node: NodeInfo): Status {
     for (const p of this.filters) {
-      const s = this.guard(p.name, () => p.filter(state, member, node));
-      if (!s.isSuccess) return s;
+      let s: Status;
+      try {
+        s = p.filter(state, member, node);
+      } catch (err) {
+        return Status.error(err).withPlugin(p.name);
+      }
+      if (!s.isSuccess) return s.withPlugin(p.name);
     }
     return Status.SUCCESS;
   }

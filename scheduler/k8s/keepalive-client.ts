@@ -38,7 +38,8 @@ export interface KeepAliveRequestOptions {
  * Why: `@kubernetes/client-node` 1.4 builds a fresh `https.Agent` for every request (`applyToHTTPSOptions`), so each
  * call pays a TLS handshake; at a few hundred requests per second that handshake is the bottleneck. This client
  * takes the same credentials from the kubeconfig (CA, client certificate/key, bearer token, TLS server name) and
- * sends every request over a pool of at most `maxSockets` persistent connections.
+ * sends every request over a pool of at most `maxSockets` persistent connections, after taking a token from a
+ * client-go-style bucket (`qps`, `burst`; token-bucket.ts).
  *
  *     const kc = new KubeConfig(); kc.loadFromFile(path);
  *     const client = new KeepAliveClient(kc, { qps: 500, burst: 1000, maxSockets: 64 });

@@ -4,6 +4,11 @@ import { MAX_NODE_SCORE } from '../framework/interfaces.ts';
 import { PLUGINS } from './names.ts';
 import { freeFor } from './qos-resources-fit.ts';
 
+// Module level, not inside score(): this runs for every candidate node of every member.
+function share(f: number, t: number): number {
+  return t > 0 ? Math.max(0, f) / t : 0;
+}
+
 /**
  * Online members spread (most free capacity scores highest: fewer neighbours, headroom for bursts); batch members
  * bin-pack on reclaimed capacity (least free scores highest: keeps whole nodes free for big gangs and lets reclaimed
@@ -13,7 +18,6 @@ import { freeFor } from './qos-resources-fit.ts';
 export const qosPlacementScore = (ctx: PluginContext): ScorePlugin => ({
   name: PLUGINS.qosPlacementScore,
   score: (_state, member, node) => {
-    const share = (f: number, t: number): number => (t > 0 ? Math.max(0, f) / t : 0);
     if (member.qos === 'reclaimed_cores') {
       const free = freeFor(member, node, ctx);
       const total = node.reclaimedAllocatable;

@@ -1,4 +1,4 @@
-import { keyOf, nonZero, type Member, type NodeInfo } from '../core/types.ts';
+import { keyOf, nonZero, type Member, type NodeInfo, type PlacedPod } from '../core/types.ts';
 
 /**
  * What one scheduler worker has proposed but the binder has not committed: reservations layered over the shared
@@ -7,8 +7,11 @@ import { keyOf, nonZero, type Member, type NodeInfo } from '../core/types.ts';
  */
 export class Overlay {
   private readonly adds = new Map<string, Member[]>();
+  /** Views already built, valid while the node's reservations and its cache entry stay the same. */
+  private readonly views = new Map<string, { base: NodeInfo; requested: object; reclaimed: object; view: NodeInfo }>();
 
   reserve(member: Member, node: string): void {
+    this.views.delete(node);
     const list = this.adds.get(node);
     if (list) list.push(member);
     else this.adds.set(node, [member]);
@@ -16,6 +19,7 @@ export class Overlay {
 
   /** Takes back a reservation (the rest of its gang failed). */
   release(member: Member, node: string): void {
+    this.views.delete(node);
     const list = this.adds.get(node);
     const i = list ? list.indexOf(member) : -1;
     if (list && i >= 0) list.splice(i, 1);
@@ -24,16 +28,28 @@ export class Overlay {
 
   clear(): void {
     this.adds.clear();
+    this.views.clear();
   }
 
   /** The node as it would be with this worker's reservations; the same object when there are none. */
   readonly view = (node: NodeInfo): NodeInfo => {
     const members = this.adds.get(node.name);
     if (!members) return node;
+    // Thousands of nodes are viewed per member: build each view once, not once per look.
+    const memo = this.views.get(node.name);
+    if (memo?.base === node && memo.requested === node.requested && memo.reclaimed === node.reclaimedRequested) {
+      return memo.view;
+    }
     const requested = { ...node.requested };
     const scoreRequested = { ...(node.scoreRequested ?? { milliCpu: 0, memory: 0 }) };
     const reclaimedRequested = { ...node.reclaimedRequested };
-    const pods = new Map(node.pods);
+    // Only affinity plugins read pods: build the copy on first read, not for every view.
+    let pods: Map<string, PlacedPod> | undefined;
+    const buildPods = (): Map<string, PlacedPod> => {
+      pods = new Map(node.pods);
+      for (const m of members) pods.set(keyOf(m), { namespace: m.namespace, labels: m.labels ?? {} });
+      return pods;
+    };
     for (const m of members) {
       requested.pods += m.requests.pods;
       if (m.qos === 'reclaimed_cores') {
@@ -46,8 +62,10 @@ export class Overlay {
         scoreRequested.milliCpu += nz.milliCpu;
         scoreRequested.memory += nz.memory;
       }
-      pods.set(keyOf(m), { namespace: m.namespace, labels: m.labels ?? {} });
     }
-    return { ...node, requested, reclaimedRequested, scoreRequested, pods };
+    const view: NodeInfo = { ...node, requested, reclaimedRequested, scoreRequested };
+    Object.defineProperty(view, 'pods', { enumerable: true, get: () => pods ?? buildPods() });
+    this.views.set(node.name, { base: node, requested: node.requested, reclaimed: node.reclaimedRequested, view });
+    return view;
   };
 }
