@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
@@ -109,7 +110,8 @@ export async function runScheduler(
     elector = new LeaderElector(client, {
       namespace: o.leaseNamespace,
       name: SCHEDULER_NAME,
-      identity: `${hostname()}_${process.pid}`,
+      // kube-scheduler's form: unique per process start, so a restarted replica never mistakes the old lease for its own.
+      identity: `${hostname()}_${randomUUID()}`,
       leaseDurationSeconds: 15,
       retryPeriodSeconds: 2,
     });

@@ -4,6 +4,7 @@ import { RedisAppStore } from '../gateway/store/redis-app-store.ts';
 import { KubeClusterWriter, loadKubeConfig } from './k8s/cluster-writer.ts';
 import type { ObjectConfig } from './objects.ts';
 import { MemberPodSource } from './k8s/member-pods.ts';
+import { UnitStatusSource } from './k8s/unit-status.ts';
 import { processSubmit } from './processors/submit.ts';
 import { StatusController } from './status/controller.ts';
 import { startWorkers } from './worker.ts';
@@ -66,6 +67,8 @@ export async function runTranslator(
   const controller = new StatusController({
     store,
     podsOf: (id) => pods.podsOf(id),
+    unitOf: (id, attempt) => units.unitOf(id, attempt),
+    cleanup: (id) => writer.deleteApp(o.namespace, id),
     startAttempt: (id) => processSubmit(id, submitDeps),
     now,
     log: log.child({ name: 'translator.status' }),
@@ -76,7 +79,13 @@ export async function runTranslator(
     (id) => controller.enqueue(id),
     log.child({ name: 'translator.pods' }),
   );
-  await pods.start();
+  const units = new UnitStatusSource(
+    kc,
+    o.namespace,
+    (id) => controller.enqueue(id),
+    log.child({ name: 'translator.units' }),
+  );
+  await Promise.all([pods.start(), units.start()]);
   // Usage (MB·s, vcore·s) grows while nothing changes in Kubernetes: re-derive live apps now and then.
   const resync = setInterval(
     () => {
@@ -110,6 +119,7 @@ export async function runTranslator(
         clearInterval(resync);
         await workers.close();
         await pods.stop();
+        await units.stop();
         await controller.idle();
         await redis.quit().catch(() => undefined);
       })()),

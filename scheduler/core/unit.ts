@@ -43,9 +43,16 @@ export function dominantShare(used: Resources, guaranteed: Resources): number {
   return Math.max(share(used.milliCpu, guaranteed.milliCpu), share(used.memory, guaranteed.memory));
 }
 
-/** Which dimension of `used + extra` exceeds `max`, if any. */
+const MI = 1024 * 1024;
+
+/** Which dimension of `used + extra` exceeds `max`, if any, with the figures a user needs to see why. */
 export function exceeds(used: Resources, extra: Resources, max: Resources): string | undefined {
-  if (used.milliCpu + extra.milliCpu > max.milliCpu) return 'cpu';
-  if (used.memory + extra.memory > max.memory) return 'memory';
+  if (used.milliCpu + extra.milliCpu > max.milliCpu) {
+    return `cpu: uses ${Math.round(used.milliCpu)}m, unit asks ${Math.round(extra.milliCpu)}m, max ${Math.floor(max.milliCpu)}m`;
+  }
+  if (used.memory + extra.memory > max.memory) {
+    const mi = (b: number): string => `${Math.round(b / MI)}Mi`;
+    return `memory: uses ${mi(used.memory)}, unit asks ${mi(extra.memory)}, max ${mi(Math.floor(max.memory))}`;
+  }
   return undefined;
 }

@@ -4,12 +4,13 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { startGateway, type GatewayFixture } from '../integration/gateway/fixture.ts';
-import { kube, startTestTranslator } from '../integration/harness.ts';
+import { LOCAL_NODE_LABEL } from '../../api/names.ts';
+import { kube, publishReclaimed, startTestScheduler, startTestTranslator } from '../integration/harness.ts';
 
 /**
  * A Spark app and a Flink app submitted through the real yarn-api-client run to FINISHED/SUCCEEDED on the local
- * cluster: gateway → translator → pods on kwok nodes → status controller. Until Loom's scheduler lands, this test
- * binds the pods itself through the Binding API (as the issue allows).
+ * cluster: gateway → translator → Loom's scheduler (gangs on reclaimed capacity) → pods on kwok nodes → status
+ * controller. The test publishes reclaimed capacity on the suite's nodes, as the node agent will.
  */
 const run = promisify(execFile);
 const repo = new URL('../../', import.meta.url).pathname;
@@ -17,49 +18,29 @@ const script = new URL('./yarn-api-client/run_apps.py', import.meta.url).pathnam
 const namespace = `e2e-apps-${randomBytes(3).toString('hex')}`;
 let gw: GatewayFixture;
 let translator: { close(): Promise<void> };
+let scheduler: { close(): Promise<void> };
+let agent: { stop(): void };
 let python = '';
-let binding = true;
 
 before(async () => {
   python = (await run('bash', [`${repo}hack/ensure-yarn-api-client.sh`], { encoding: 'utf8' })).stdout.trim();
+  const nodes = (await kube().core.listNode({ labelSelector: LOCAL_NODE_LABEL })).items.map(
+    (n) => n.metadata?.name ?? '',
+  );
+  agent = await publishReclaimed(nodes, 16_000);
   gw = await startGateway();
   translator = await startTestTranslator(gw.prefix, namespace);
-  void binder();
+  scheduler = await startTestScheduler(namespace, { defaultScheduler: false });
 });
 after(async () => {
-  binding = false;
+  agent.stop();
+  await scheduler.close();
   await translator.close();
   await gw.close();
   await kube()
     .core.deleteNamespace({ name: namespace })
     .catch(() => undefined);
 });
-
-/** Stands in for the scheduler: binds every pending pod of the namespace to a kwok node, round-robin. */
-async function binder(): Promise<void> {
-  const { core } = kube();
-  let n = 0;
-  while (binding) {
-    try {
-      const pods = (await core.listNamespacedPod({ namespace })).items.filter(
-        (p) => !p.spec?.nodeName && !p.metadata?.deletionTimestamp,
-      );
-      for (const p of pods) {
-        await core.createNamespacedPodBinding({
-          name: p.metadata?.name ?? '',
-          namespace,
-          body: {
-            metadata: { name: p.metadata?.name, namespace, uid: p.metadata?.uid },
-            target: { apiVersion: 'v1', kind: 'Node', name: `kwok-node-000${n++ % 3}` },
-          },
-        });
-      }
-    } catch {
-      /* the namespace may not exist yet; try again */
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 describe('Spark and Flink through yarn-api-client', () => {
   it('both reach FINISHED/SUCCEEDED with one attempt, a container log link and resource-seconds', async () => {

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { CoreV1Api, CustomObjectsApi, KubeConfig, BatchV1Api, ApiException } from '@kubernetes/client-node';
+import { RECLAIMED_MEMORY, RECLAIMED_MILLICPU, RECLAIMED_REPORT_TIME_ANNOTATION } from '../../api/names.ts';
 import { binaryPaths } from '../../hack/local-cluster/binaries.ts';
 import { readState, type ClusterState } from '../../hack/local-cluster/state.ts';
 
@@ -111,7 +112,7 @@ export async function startTestTranslator(prefix: string, namespace: string): Pr
 /** The scheduler as `loom scheduler` runs it, scoped to `namespace` so other test files' pods stay untouched. */
 export async function startTestScheduler(
   namespace: string,
-  o: { defaultScheduler?: boolean } = {},
+  o: { defaultScheduler?: boolean; leaseNamespace?: string } = {},
 ): Promise<{ close(): Promise<void> }> {
   const { runScheduler } = await import('../../scheduler/main.ts');
   return runScheduler({
@@ -123,9 +124,45 @@ export async function startTestScheduler(
     workers: 2,
     reclaimedStaleSeconds: 60,
     metricsPort: -1,
-    leaderElect: false,
-    leaseNamespace: 'kube-system',
+    leaderElect: o.leaseNamespace !== undefined,
+    leaseNamespace: o.leaseNamespace ?? 'kube-system',
     namespaces: [namespace],
     logLevel: 'silent',
   });
+}
+
+/**
+ * Plays the node agent for `nodes` until stopped: publishes `milliCpu` reclaimed millicores and `memory` reclaimed
+ * memory on each node and refreshes the report time every 15 s, so spot queues and `reclaimed_cores` pods have
+ * capacity. (The real node agent measures this; tests only need a known amount.)
+ */
+export async function publishReclaimed(
+  nodes: readonly string[],
+  milliCpu: number,
+  memory = '64Gi',
+): Promise<{ stop(): void }> {
+  const publish = async (): Promise<void> => {
+    for (const name of nodes) {
+      const reclaimed = { [RECLAIMED_MILLICPU]: String(milliCpu), [RECLAIMED_MEMORY]: memory };
+      await kubectl([
+        'patch',
+        'node',
+        name,
+        '--subresource=status',
+        '--type=merge',
+        '-p',
+        JSON.stringify({ status: { capacity: reclaimed, allocatable: reclaimed } }),
+      ]);
+      await kubectl([
+        'annotate',
+        'node',
+        name,
+        '--overwrite',
+        `${RECLAIMED_REPORT_TIME_ANNOTATION}=${new Date().toISOString()}`,
+      ]);
+    }
+  };
+  await publish();
+  const timer = setInterval(() => void publish().catch(() => undefined), 15_000);
+  return { stop: () => clearInterval(timer) };
 }

@@ -263,6 +263,23 @@ describe('loom scheduler on the local cluster', () => {
     assert.equal(events.trim().split('\n').filter(Boolean).length, 2);
   });
 
+  it('a second replica waits on the Lease and takes over when the leader steps down', async () => {
+    const leader = await startTestScheduler(ns, { leaseNamespace: ns });
+    let standbyUp = false;
+    const standby = startTestScheduler(ns, { leaseNamespace: ns }).then((s) => {
+      standbyUp = true;
+      return s;
+    });
+    await sleep(4_000);
+    assert.equal(standbyUp, false, 'the standby schedules nothing while the leader holds the Lease');
+    const holder = await kubectl(['get', 'lease', SCHEDULER_NAME, '-n', ns, '-o', 'jsonpath={.spec.holderIdentity}']);
+    assert.match(holder, /_[0-9a-f-]{36}$/);
+    await leader.close(); // gives the Lease up
+    const s = await standby;
+    assert.equal(standbyUp, true);
+    await s.close();
+  });
+
   it('explains a pending unit in kubectl describe', async () => {
     await createGang('too-big', 1, '20');
     const described = await eventually('describe to show the reason', async () => {

@@ -1,11 +1,15 @@
 import type { Logger } from 'pino';
 import type { AppStore } from '../../gateway/store/app-store.ts';
-import { deriveApp, type MemberPod } from './derive.ts';
+import { deriveApp, type MemberPod, type UnitView } from './derive.ts';
 
 /** Ports of the status controller; the Kubernetes adapter and the submit processor fill them. */
 export interface StatusPorts {
   store: AppStore;
   podsOf(appId: string): MemberPod[];
+  /** The SchedulingUnit of an attempt, as the scheduler reports it. */
+  unitOf(appId: string, attempt: number): UnitView | undefined;
+  /** Deletes the app's objects (its unit timed out: nothing of it will ever run). */
+  cleanup(appId: string): Promise<unknown>;
   /** Creates the objects of the app's newest attempt (the submit processor does exactly that). */
   startAttempt(appId: string): Promise<unknown>;
   now: () => number;
@@ -42,11 +46,13 @@ export class StatusController {
     const app = await this.p.store.get(appId);
     if (!app) return;
     const pods = this.p.podsOf(appId);
-    const derived = deriveApp(app, pods, this.p.now());
+    const unit = this.p.unitOf(appId, app.attempts.at(-1)?.id ?? 1);
+    const derived = deriveApp(app, pods, this.p.now(), unit);
     if (JSON.stringify(derived.app) !== JSON.stringify(app)) {
       // Re-derive inside the update, so a concurrent gateway write (kill, move) is never overwritten.
-      await this.p.store.update(appId, (current) => deriveApp(current, pods, this.p.now()).app);
+      await this.p.store.update(appId, (current) => deriveApp(current, pods, this.p.now(), unit).app);
     }
+    if (derived.cleanup) await this.p.cleanup(appId);
     // The containers belong to the attempt the pods ran; on a retry that is the one before the newest.
     const attempt = derived.retryAttempt !== undefined ? derived.retryAttempt - 1 : derived.app.attempts.at(-1)?.id;
     if (attempt !== undefined) await this.p.store.writeContainers(appId, attempt, derived.containers);

@@ -22,12 +22,24 @@ export interface MemberPod {
   vCores: number;
 }
 
+/** What the scheduler says about an attempt's SchedulingUnit. */
+export interface UnitView {
+  /** `namespace/name`. */
+  key: string;
+  /** Pending, Scheduled, TimedOut, ... */
+  phase?: string;
+  /** Why it waits (the Scheduled condition's message). */
+  message?: string;
+}
+
 /** The controller's decision for one app. */
 export interface Derived {
   app: AppRecord;
   containers: ContainerRecord[];
   /** Start attempt `n` (the previous one failed and attempts remain). */
   retryAttempt?: number;
+  /** The attempt's objects should go: the scheduler gave up on its unit. */
+  cleanup?: boolean;
 }
 
 /** YARN's exit status for a container preempted or evicted (ContainerExitStatus.PREEMPTED). */
@@ -41,7 +53,7 @@ const attemptId = (appId: string, n: number): string =>
  * when it exits 0; a failed AM starts another attempt while `maxAppAttempts` allows, else FAILED with the RM's
  * diagnostics. Usage (allocated, MB·s, vcore·s) is recomputed from pod lifetimes, so replays never double-count.
  */
-export function deriveApp(app: AppRecord, pods: readonly MemberPod[], now: number): Derived {
+export function deriveApp(app: AppRecord, pods: readonly MemberPod[], now: number, unit?: UnitView): Derived {
   if (isFinalState(app.state)) return { app, containers: [] };
   const current = app.attempts.at(-1)?.id ?? 1;
   const mine = pods.filter((p) => p.attempt === current && !p.placeholder);
@@ -80,6 +92,26 @@ export function deriveApp(app: AppRecord, pods: readonly MemberPod[], now: numbe
     next.masterNodeId = `${am.nodeName ?? ''}:8041`;
     next.diagnostics = '';
     if (attempt) attempt.state = 'RUNNING';
+  }
+  const waiting = next.state === 'ACCEPTED' && am?.phase !== 'Running' && am?.phase !== 'Succeeded';
+  if (waiting && unit?.phase === 'TimedOut') {
+    // The gang never fit within its timeout: the RM fails an app whose AM cannot be launched the same way.
+    const why = `SchedulingUnit ${unit.key} was not placed: ${unit.message ?? 'timed out'}`;
+    if (attempt) Object.assign(attempt, { state: 'FAILED', finishedTime: now, diagnostics: why });
+    Object.assign(next, {
+      state: 'FAILED',
+      finalStatus: 'FAILED',
+      finishedTime: now,
+      diagnostics: `Application ${app.id} failed 1 times due to ${why}\nFailing this attempt. Failing the application.`,
+      allocatedMB: 0,
+      allocatedVCores: 0,
+      runningContainers: 0,
+    });
+    return { app: next, containers: containersOf(mine, now), cleanup: true };
+  }
+  if (waiting && unit?.phase === 'Pending' && unit.message) {
+    // What `yarn application -status` shows while ACCEPTED: the scheduler's own reason, as the RM shows its queue's.
+    next.diagnostics = `Waiting for the scheduler to place SchedulingUnit ${unit.key}: ${unit.message}`;
   }
   if (am?.phase === 'Succeeded') {
     const end = am.finishedTime ?? now;

@@ -201,7 +201,10 @@ describe('Dispatcher: queues', () => {
     // 8 cpu are left: room for one gang of 2×3. Spark's unit is older, but flink is further below its guarantee.
     assert.equal(t.cache.used('flink').milliCpu, 6000);
     assert.equal(t.cache.used('spark').milliCpu, 4000);
-    assert.equal(t.reporter.pendingMessages.get('yarn/s'), 'queue root at max (cpu)');
+    assert.equal(
+      t.reporter.pendingMessages.get('yarn/s'),
+      'queue root at max (cpu: uses 10000m, unit asks 6000m, max 12000m)',
+    );
   });
 
   it('holds a unit that would take its queue past max, and says so', async () => {
@@ -214,6 +217,9 @@ describe('Dispatcher: queues', () => {
     start(t.pipeline);
     await t.pipeline.idle();
     assert.equal(t.sink.bound.size, 0);
-    assert.equal(t.reporter.pendingMessages.get('yarn/s'), 'queue spark at max (cpu)');
+    assert.equal(
+      t.reporter.pendingMessages.get('yarn/s'),
+      'queue spark at max (cpu: uses 0m, unit asks 12000m, max 8000m)',
+    );
   });
 });

@@ -125,6 +125,33 @@ describe('deriveApp', () => {
     assert.equal(d.containers.find((c) => c.containerId === 'c2')?.exitStatus, PREEMPTED_EXIT_STATUS);
   });
 
+  it('shows why the scheduler keeps the unit waiting in the ACCEPTED diagnostics', () => {
+    const unit = { key: 'yarn/u', phase: 'Pending', message: 'queue spark at max (cpu)' };
+    const d = deriveApp(app(), [pod({ phase: 'Pending', nodeName: undefined, startTime: undefined })], T0, unit);
+    assert.equal(d.app.state, 'ACCEPTED');
+    assert.equal(
+      d.app.diagnostics,
+      'Waiting for the scheduler to place SchedulingUnit yarn/u: queue spark at max (cpu)',
+    );
+    assert.equal(d.cleanup, undefined);
+  });
+
+  it('FAILS the app when its unit timed out, and asks for its objects to go', () => {
+    const unit = { key: 'yarn/u', phase: 'TimedOut', message: 'not placed within 300s: 0/5 nodes are available' };
+    const d = deriveApp(app(), [], T0 + 5_000, unit);
+    assert.equal(d.app.state, 'FAILED');
+    assert.equal(d.app.finalStatus, 'FAILED');
+    assert.equal(d.app.finishedTime, T0 + 5_000);
+    assert.match(d.app.diagnostics, /SchedulingUnit yarn\/u was not placed: not placed within 300s/);
+    assert.equal(d.app.attempts[0]?.state, 'FAILED');
+    assert.equal(d.cleanup, true);
+  });
+
+  it('ignores a TimedOut unit once the AM runs', () => {
+    const d = deriveApp(app(), [pod({})], T0, { key: 'yarn/u', phase: 'TimedOut' });
+    assert.equal(d.app.state, 'RUNNING');
+  });
+
   it('leaves a final app alone', () => {
     const done = app({ state: 'KILLED' });
     assert.equal(deriveApp(done, [pod({})], T0).app, done);

@@ -1,0 +1,97 @@
+import {
+  CustomObjectsApi,
+  makeInformer,
+  type Informer,
+  type KubeConfig,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import {
+  GROUP,
+  SCHEDULING_UNIT,
+  UNIT_CONDITIONS,
+  VERSION,
+  YARN_APPLICATION_ID_LABEL,
+  YARN_ATTEMPT_LABEL,
+} from '../../api/names.ts';
+import type { UnitView } from '../status/derive.ts';
+
+interface UnitObject extends KubernetesObject {
+  status?: { phase?: string; conditions?: { type?: string; message?: string }[] };
+}
+
+/** What the scheduler said about a unit: its phase and the message of its Scheduled condition. */
+export function unitView(u: UnitObject): UnitView {
+  const cond = u.status?.conditions?.find((c) => c.type === UNIT_CONDITIONS.scheduled);
+  return {
+    key: `${u.metadata?.namespace ?? ''}/${u.metadata?.name ?? ''}`,
+    ...(u.status?.phase ? { phase: u.status.phase } : {}),
+    ...(cond?.message ? { message: cond.message } : {}),
+  };
+}
+
+/**
+ * The SchedulingUnits of YARN apps in one namespace, from an informer (restarted after errors): the status controller
+ * reads why a unit waits (YARN diagnostics while ACCEPTED) and whether it timed out (the app fails).
+ */
+export class UnitStatusSource {
+  private readonly informer: Informer<UnitObject> & { list(ns?: string): readonly UnitObject[] };
+  private stopped = false;
+
+  constructor(
+    kc: KubeConfig,
+    namespace: string,
+    onChange: (appId: string) => void,
+    log: Logger,
+    restartDelayMs = 5_000,
+  ) {
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    this.informer = makeInformer<UnitObject>(
+      kc,
+      `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${SCHEDULING_UNIT.plural}`,
+      async () =>
+        (await custom.listNamespacedCustomObject({
+          group: GROUP,
+          version: VERSION,
+          namespace,
+          plural: SCHEDULING_UNIT.plural,
+          labelSelector: YARN_APPLICATION_ID_LABEL,
+        })) as { items: UnitObject[]; metadata?: { resourceVersion?: string } },
+      YARN_APPLICATION_ID_LABEL,
+    );
+    const emit = (u: UnitObject): void => {
+      const id = u.metadata?.labels?.[YARN_APPLICATION_ID_LABEL];
+      if (id) onChange(id);
+    };
+    this.informer.on('add', emit);
+    this.informer.on('update', emit);
+    this.informer.on('error', (err: unknown) => {
+      if (this.stopped) return;
+      log.warn({ err }, 'unit informer failed; restarting');
+      setTimeout(() => {
+        if (!this.stopped) void this.informer.start().catch(() => undefined);
+      }, restartDelayMs);
+    });
+  }
+
+  start(): Promise<void> {
+    return this.informer.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.informer.stop();
+  }
+
+  /** The unit of an app's attempt, if it exists. */
+  unitOf(appId: string, attempt: number): UnitView | undefined {
+    const u = this.informer
+      .list()
+      .find(
+        (x) =>
+          x.metadata?.labels?.[YARN_APPLICATION_ID_LABEL] === appId &&
+          x.metadata.labels[YARN_ATTEMPT_LABEL] === String(attempt),
+      );
+    return u ? unitView(u) : undefined;
+  }
+}
