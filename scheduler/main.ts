@@ -84,6 +84,7 @@ export async function runScheduler(
   const startScheduling = async (): Promise<void> => {
     feed = await startClusterFeed(
       kc,
+      client,
       pipeline,
       cache,
       {

@@ -60,6 +60,10 @@ export interface PipelineOptions {
    * for a marginally better score; the search start rotates, so every node is still considered over time.
    */
   nodesToScore: number;
+  /** Least time between two reports on one unit (ms). */
+  reportIntervalMs: number;
+  /** How long a gang may wait for its members before it says so (ms). */
+  membersGraceMs: number;
   /** Whether a unit that fits nowhere may evict lower-priority pods. */
   preemption: boolean;
   /** How long a preemptor waits for its victims to go before it may preempt again (ms). */
@@ -74,6 +78,8 @@ export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = {
   bindConcurrency: 64,
   maxBindAttempts: 5,
   nodesToScore: 100,
+  reportIntervalMs: 5_000,
+  membersGraceMs: 5_000,
   preemption: true,
   preemptionGraceMs: 30_000,
   now: Date.now,
@@ -280,7 +286,11 @@ export class SchedulingPipeline {
     this.runSwaps();
     this.pump();
     const { ready, held } = this.dispatcher.next(now, this.opts.roundSize);
-    for (const h of held) this.report(h.pending, h.message);
+    for (const h of held) {
+      // Members of a gang arrive one by one: say nothing while they are still arriving, as coscheduling does.
+      if (h.waitingForMembers && now - h.pending.since < this.opts.membersGraceMs) continue;
+      this.report(h.pending, h.message, now);
+    }
     if (ready.length === 0) return;
 
     // Schedulers: each worker proposes for its share of the round, blind to the other workers' proposals.
@@ -303,7 +313,7 @@ export class SchedulingPipeline {
         this.observer.attempt?.('unschedulable', seconds, p.members.size);
         this.dispatcher.backoff(p.unit.key, now);
         if (!res.unresolvable && this.preempt(p, now)) continue;
-        this.report(p, res.message);
+        this.report(p, res.message, now);
         continue;
       }
       const c = this.binder.commit(res.proposals, needed);
@@ -311,7 +321,7 @@ export class SchedulingPipeline {
       if (!c.ok) {
         this.observer.attempt?.('unschedulable', seconds, p.members.size);
         this.dispatcher.backoff(p.unit.key, now);
-        this.report(p, c.message);
+        this.report(p, c.message, now);
         continue;
       }
       if (c.placements.length === 0) {
@@ -365,9 +375,15 @@ export class SchedulingPipeline {
     return p.unit.mode === 'soft' && timedOut ? Math.min(1, missing) : missing;
   }
 
-  private report(p: PendingUnit, message: string): void {
+  /**
+   * Tells the reporter when the reason changed, at most once per `reportIntervalMs` per unit: a reason that changes
+   * with every placement elsewhere ("812 Insufficient cpu", "790 …") must not turn into a stream of writes.
+   */
+  private report(p: PendingUnit, message: string, now = this.opts.now()): void {
     if (p.message === message) return;
+    if (p.reportedAt !== undefined && now - p.reportedAt < this.opts.reportIntervalMs) return;
     p.message = message;
+    p.reportedAt = now;
     this.reporter.pending(p.unit, [...p.members.values()], message);
   }
 

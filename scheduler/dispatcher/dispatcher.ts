@@ -14,6 +14,8 @@ export interface PendingUnit {
   attempts: number;
   /** Why it is still pending, as last reported (deduplicates reports). */
   message?: string;
+  /** When that was reported (ms). */
+  reportedAt?: number;
   /** Victims of its preemption are leaving until this time (ms): it waits rather than preempting again. */
   preemptingUntil?: number;
 }
@@ -22,6 +24,8 @@ export interface PendingUnit {
 export interface Held {
   pending: PendingUnit;
   message: string;
+  /** Held only because fewer than minMember members exist yet. */
+  waitingForMembers?: boolean;
 }
 
 export interface DispatcherOptions {
@@ -193,7 +197,11 @@ export class Dispatcher {
           held.push({ pending: p, message: `SchedulingUnit ${p.unit.key} not found` });
         } else {
           const have = p.members.size + this.cache.placedCountOfUnit(p.unit.key);
-          held.push({ pending: p, message: `waiting for members: ${have}/${p.unit.minMember} exist` });
+          held.push({
+            pending: p,
+            message: `waiting for members: ${have}/${p.unit.minMember} exist`,
+            waitingForMembers: true,
+          });
         }
         continue;
       }

@@ -5,6 +5,7 @@ import { resolveQueueLimits, type QueueLimitSpec, type TierTotals } from '../cor
 import type { SchedulingPipeline } from '../pipeline.ts';
 import { nodeFacts, podMember, queueLimitSpec, unitInfo } from './convert.ts';
 import { startInformers } from './informers.ts';
+import type { KeepAliveClient } from './keepalive-client.ts';
 
 export interface FeedOptions {
   /** schedulerName values this scheduler answers for. */
@@ -21,6 +22,7 @@ export interface FeedOptions {
  */
 export async function startClusterFeed(
   kc: KubeConfig,
+  client: KeepAliveClient,
   pipeline: SchedulingPipeline,
   cache: SchedulerCache,
   o: FeedOptions,
@@ -66,6 +68,7 @@ export async function startClusterFeed(
 
   const informers = await startInformers(
     kc,
+    client,
     {
       nodes: {
         upsert: (n: V1Node) => {

@@ -1,6 +1,4 @@
 import {
-  CoreV1Api,
-  CustomObjectsApi,
   makeInformer,
   type KubeConfig,
   type KubernetesListObject,
@@ -10,6 +8,7 @@ import {
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { GROUP, QUEUE, SCHEDULING_UNIT, VERSION } from '../../api/names.ts';
+import type { KeepAliveClient } from './keepalive-client.ts';
 
 /** What an informer reports: objects added or changed, and objects gone. */
 export interface Handlers<T> {
@@ -62,31 +61,31 @@ export interface ClusterHandlers {
   queues: Handlers<KubernetesObject>;
 }
 
-/** Starts the four informers the scheduler needs; nodes and queues first, so pods land on known nodes. */
-export async function startInformers(kc: KubeConfig, h: ClusterHandlers, log: Logger): Promise<RunningInformer[]> {
-  const core = kc.makeApiClient(CoreV1Api);
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  const listCustom =
-    (plural: string, namespaced: boolean) => async (): Promise<KubernetesListObject<KubernetesObject>> =>
-      (namespaced
-        ? await custom.listCustomObjectForAllNamespaces({ group: GROUP, version: VERSION, plural })
-        : await custom.listClusterCustomObject({
-            group: GROUP,
-            version: VERSION,
-            plural,
-          })) as KubernetesListObject<KubernetesObject>;
+/**
+ * Starts the four informers the scheduler needs; nodes, queues and units first, so pods land on known nodes and
+ * units. Lists go through the kept-alive client as plain JSON: client-node's typed deserialization of 10,000 pods
+ * costs seconds of startup on a busy machine, and the scheduler reads the objects as plain data anyway.
+ */
+export async function startInformers(
+  kc: KubeConfig,
+  client: KeepAliveClient,
+  h: ClusterHandlers,
+  log: Logger,
+): Promise<RunningInformer[]> {
+  const list =
+    <T extends KubernetesObject>(path: string) =>
+    async (): Promise<KubernetesListObject<T>> => {
+      const res = await client.request<KubernetesListObject<T>>('GET', path);
+      if (res.status !== 200) throw new Error(`list ${path}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+      return res.body;
+    };
+  const units = `/apis/${GROUP}/${VERSION}/${SCHEDULING_UNIT.plural}`;
+  const queues = `/apis/${GROUP}/${VERSION}/${QUEUE.plural}`;
   const started = await Promise.all([
-    inform(kc, 'nodes', '/api/v1/nodes', () => core.listNode(), h.nodes, log),
-    inform(kc, 'queues', `/apis/${GROUP}/${VERSION}/${QUEUE.plural}`, listCustom(QUEUE.plural, false), h.queues, log),
-    inform(
-      kc,
-      'units',
-      `/apis/${GROUP}/${VERSION}/${SCHEDULING_UNIT.plural}`,
-      listCustom(SCHEDULING_UNIT.plural, true),
-      h.units,
-      log,
-    ),
+    inform(kc, 'nodes', '/api/v1/nodes', list<V1Node>('/api/v1/nodes'), h.nodes, log),
+    inform(kc, 'queues', queues, list(queues), h.queues, log),
+    inform(kc, 'units', units, list(units), h.units, log),
   ]);
-  started.push(await inform(kc, 'pods', '/api/v1/pods', () => core.listPodForAllNamespaces(), h.pods, log));
+  started.push(await inform(kc, 'pods', '/api/v1/pods', list<V1Pod>('/api/v1/pods'), h.pods, log));
   return started;
 }

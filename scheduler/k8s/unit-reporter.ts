@@ -5,6 +5,7 @@ import type { UnitReporter } from '../pipeline.ts';
 import type { KeepAliveClient } from './keepalive-client.ts';
 
 const COMPONENT = 'loom-scheduler';
+const EVENT_REPEAT_MS = 60_000;
 const unitRef = (u: UnitInfo) => ({
   kind: SCHEDULING_UNIT.kind,
   apiVersion: API_VERSION,
@@ -66,13 +67,22 @@ export class KubeUnitReporter implements UnitReporter {
     run(write);
   }
 
+  /** Last event per object: the same reason is repeated at most once a minute (client-go's recorder aggregates too). */
+  private readonly lastEvent = new Map<string, { reason: string; at: number }>();
+
   private event(
     involved: { kind: string; apiVersion: string; namespace: string; name: string; uid?: string },
     type: 'Normal' | 'Warning',
     reason: string,
     message: string,
   ): void {
-    const now = new Date().toISOString();
+    const key = `${involved.kind}/${involved.namespace}/${involved.name}`;
+    const last = this.lastEvent.get(key);
+    const at = Date.now();
+    if (last?.reason === reason && at - last.at < EVENT_REPEAT_MS) return;
+    this.lastEvent.set(key, { reason, at });
+    if (this.lastEvent.size > 50_000) this.lastEvent.clear(); // bounded memory; worst case an extra event
+    const now = new Date(at).toISOString();
     void this.request(
       `event ${reason} on ${involved.name}`,
       'POST',

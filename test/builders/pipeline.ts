@@ -71,7 +71,7 @@ export function makePipeline(opts: Partial<PipelineOptions> = {}) {
     fw,
     sink,
     reporter,
-    { now: clock.now, ...opts },
+    { now: clock.now, reportIntervalMs: 0, membersGraceMs: 0, ...opts },
     { conflicts: (n) => (conflicts.n += n) },
   );
   return { pipeline, cache, dispatcher, sink, reporter, clock, conflicts, framework: fw };
