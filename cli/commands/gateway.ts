@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runGateway, type GatewayOptions } from '../../gateway/main.ts';
+import type { GatewayOptions } from '../../gateway/main.ts';
 import { intIn } from '../options.ts';
 
 /** `loom gateway`: the YARN RM REST API in the foreground (what the Deployment in deploy/ runs). */
@@ -34,7 +34,9 @@ export function registerGatewayCommand(program: Command, version: string): void 
     .option('--log-level <level>', 'pino log level', process.env.LOG_LEVEL ?? 'info')
     .action(async (flags: Omit<GatewayOptions, 'version'> & { redisUrl?: string }) => {
       if (!flags.redisUrl) throw new Error('--redis-url (or REDIS_URL) is required');
-      const gw = await runGateway({ ...flags, redisUrl: flags.redisUrl, version });
+      const gw = await (
+        await import('../../gateway/main.ts')
+      ).runGateway({ ...flags, redisUrl: flags.redisUrl, version });
       process.stderr.write(`loom gateway listening on ${gw.url}\n`);
       const stop = (): void => {
         void gw.close().then(() => process.exit(0));

@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
-import { runScheduler, type SchedulerOptions } from '../../scheduler/main.ts';
+import type { SchedulerOptions } from '../../scheduler/main.ts';
 import { intIn } from '../options.ts';
 
-/** `loom scheduler`: the unified scheduler (online pods and gang units) in the foreground. */
+/**
+ * `loom scheduler`: the unified scheduler (online pods and gang units) in the foreground. Each component's code is
+ * imported only when its command runs, so `loom scheduler` never loads the gateway's Express/BullMQ stack: start-up
+ * time is scheduling time lost.
+ */
 export function registerSchedulerCommand(program: Command): void {
   program
     .command('scheduler')
@@ -26,7 +30,9 @@ export function registerSchedulerCommand(program: Command): void {
     .option('--lease-namespace <ns>', 'namespace of the leader-election Lease', 'kube-system')
     .option('--log-level <level>', 'pino log level', process.env.LOG_LEVEL ?? 'info')
     .action(async (flags: SchedulerOptions & { metrics: boolean; namespace?: string[] }) => {
-      const s = await runScheduler({
+      const s = await (
+        await import('../../scheduler/main.ts')
+      ).runScheduler({
         ...flags,
         metricsPort: flags.metrics ? flags.metricsPort : -1,
         ...(flags.namespace ? { namespaces: flags.namespace } : {}),

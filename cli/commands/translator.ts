@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runTranslator, type TranslatorOptions } from '../../translator/main.ts';
+import type { TranslatorOptions } from '../../translator/main.ts';
 import { intIn } from '../options.ts';
 
 /** `loom translator`: YARN submissions → SchedulingUnits and pods, in the foreground (what deploy/ runs). */
@@ -33,7 +33,7 @@ export function registerTranslatorCommand(program: Command): void {
     .option('--log-level <level>', 'pino log level', process.env.LOG_LEVEL ?? 'info')
     .action(async (flags: TranslatorOptions & { redisUrl?: string }) => {
       if (!flags.redisUrl) throw new Error('--redis-url (or REDIS_URL) is required');
-      const t = await runTranslator({ ...flags, redisUrl: flags.redisUrl });
+      const t = await (await import('../../translator/main.ts')).runTranslator({ ...flags, redisUrl: flags.redisUrl });
       process.stderr.write('loom translator running\n');
       const stop = (): void => {
         void t.close().then(() => process.exit(0));
