@@ -27,7 +27,7 @@ export interface SchedulerOptions {
   kubeApiBurst: number;
   /** Bindings in flight at once (also the connection pool size). @defaultValue 64 */
   bindConcurrency: number;
-  /** Logical scheduler workers per round. @defaultValue 2 */
+  /** Logical scheduler workers per round. @defaultValue 1 */
   workers: number;
   /** A reclaimed-capacity report older than this counts as zero. @defaultValue 60 */
   reclaimedStaleSeconds: number;

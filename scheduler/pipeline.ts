@@ -73,7 +73,7 @@ export interface PipelineOptions {
 }
 
 export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = {
-  workers: 2,
+  workers: 1,
   roundSize: 256,
   bindConcurrency: 64,
   maxBindAttempts: 5,

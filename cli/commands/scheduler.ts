@@ -16,7 +16,12 @@ export function registerSchedulerCommand(program: Command): void {
     .option('--kube-api-qps <n>', 'client requests per second to the apiserver', intIn(1, 1_000_000), 5000)
     .option('--kube-api-burst <n>', 'client request burst', intIn(1, 1_000_000), 5000)
     .option('--bind-concurrency <n>', 'Bindings in flight at once', intIn(1, 4096), 64)
-    .option('--workers <n>', 'scheduler workers proposing in parallel per round', intIn(1, 64), 2)
+    .option(
+      '--workers <n>',
+      'scheduler workers proposing blind to each other per round (>1: the binder resolves their conflicts; replicas spread coarser)',
+      intIn(1, 64),
+      1,
+    )
     .option(
       '--reclaimed-stale-seconds <n>',
       'a reclaimed-capacity report older than this counts as zero',
