@@ -1,4 +1,4 @@
-import { CoreV1Api, makeInformer, type Informer, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import {
   PLACEHOLDER_LABEL,
@@ -10,6 +10,7 @@ import {
 } from '../../api/names.ts';
 import { parseBytes, parseMilliCpu } from '../../api/quantity.ts';
 import type { MemberPod } from '../status/derive.ts';
+import { AppInformer } from './app-informer.ts';
 
 const ms = (t: Date | string | undefined): number | undefined => (t === undefined ? undefined : new Date(t).getTime());
 
@@ -47,8 +48,7 @@ export function memberPod(p: V1Pod): MemberPod {
  * the application id of every pod event.
  */
 export class MemberPodSource {
-  private readonly informer: Informer<V1Pod> & { list(ns?: string): readonly V1Pod[] };
-  private stopped = false;
+  private readonly informer: AppInformer<V1Pod>;
 
   constructor(
     kc: KubeConfig,
@@ -58,35 +58,20 @@ export class MemberPodSource {
     restartDelayMs = 5_000,
   ) {
     const core = kc.makeApiClient(CoreV1Api);
-    this.informer = makeInformer(
+    this.informer = new AppInformer(
       kc,
       `/api/v1/namespaces/${namespace}/pods`,
       () => core.listNamespacedPod({ namespace, labelSelector: YARN_APPLICATION_ID_LABEL }),
-      YARN_APPLICATION_ID_LABEL,
+      { onChange, verbs: ['add', 'update', 'delete'], what: 'pod', log, restartDelayMs },
     );
-    const emit = (pod: V1Pod): void => {
-      const id = pod.metadata?.labels?.[YARN_APPLICATION_ID_LABEL];
-      if (id) onChange(id);
-    };
-    this.informer.on('add', emit);
-    this.informer.on('update', emit);
-    this.informer.on('delete', emit);
-    this.informer.on('error', (err: unknown) => {
-      if (this.stopped) return;
-      log.warn({ err }, 'pod informer failed; restarting');
-      setTimeout(() => {
-        if (!this.stopped) void this.informer.start().catch(() => undefined);
-      }, restartDelayMs);
-    });
   }
 
   start(): Promise<void> {
     return this.informer.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.informer.stop();
+  stop(): Promise<void> {
+    return this.informer.stop();
   }
 
   podsOf(appId: string): MemberPod[] {

@@ -1,10 +1,4 @@
-import {
-  CustomObjectsApi,
-  makeInformer,
-  type Informer,
-  type KubeConfig,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+import { CustomObjectsApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import {
   GROUP,
@@ -15,6 +9,7 @@ import {
   YARN_ATTEMPT_LABEL,
 } from '../../api/names.ts';
 import type { UnitView } from '../status/derive.ts';
+import { AppInformer } from './app-informer.ts';
 
 interface UnitObject extends KubernetesObject {
   status?: { phase?: string; conditions?: { type?: string; message?: string }[] };
@@ -35,8 +30,7 @@ export function unitView(u: UnitObject): UnitView {
  * reads why a unit waits (YARN diagnostics while ACCEPTED) and whether it timed out (the app fails).
  */
 export class UnitStatusSource {
-  private readonly informer: Informer<UnitObject> & { list(ns?: string): readonly UnitObject[] };
-  private stopped = false;
+  private readonly informer: AppInformer<UnitObject>;
 
   constructor(
     kc: KubeConfig,
@@ -46,7 +40,7 @@ export class UnitStatusSource {
     restartDelayMs = 5_000,
   ) {
     const custom = kc.makeApiClient(CustomObjectsApi);
-    this.informer = makeInformer<UnitObject>(
+    this.informer = new AppInformer<UnitObject>(
       kc,
       `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${SCHEDULING_UNIT.plural}`,
       async () =>
@@ -57,30 +51,16 @@ export class UnitStatusSource {
           plural: SCHEDULING_UNIT.plural,
           labelSelector: YARN_APPLICATION_ID_LABEL,
         })) as { items: UnitObject[]; metadata?: { resourceVersion?: string } },
-      YARN_APPLICATION_ID_LABEL,
+      { onChange, verbs: ['add', 'update'], what: 'unit', log, restartDelayMs },
     );
-    const emit = (u: UnitObject): void => {
-      const id = u.metadata?.labels?.[YARN_APPLICATION_ID_LABEL];
-      if (id) onChange(id);
-    };
-    this.informer.on('add', emit);
-    this.informer.on('update', emit);
-    this.informer.on('error', (err: unknown) => {
-      if (this.stopped) return;
-      log.warn({ err }, 'unit informer failed; restarting');
-      setTimeout(() => {
-        if (!this.stopped) void this.informer.start().catch(() => undefined);
-      }, restartDelayMs);
-    });
   }
 
   start(): Promise<void> {
     return this.informer.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.informer.stop();
+  stop(): Promise<void> {
+    return this.informer.stop();
   }
 
   /** The unit of an app's attempt, if it exists. */
