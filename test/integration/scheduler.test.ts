@@ -8,7 +8,6 @@ import {
   QUEUE,
   RECLAIMED_MEMORY,
   RECLAIMED_MILLICPU,
-  RECLAIMED_REPORT_TIME_ANNOTATION,
   SCHEDULER_NAME,
   SCHEDULING_UNIT,
   UNIT_LABEL,
@@ -16,7 +15,7 @@ import {
   VERSION,
 } from '../../api/names.ts';
 import { nodeManifest } from '../../hack/local-cluster/nodes.ts';
-import { eventually, freshNamespace, kube, kubectl, startTestScheduler } from './harness.ts';
+import { eventually, freshNamespace, kube, kubectl, publishReclaimed, startTestScheduler } from './harness.ts';
 
 /**
  * The scheduler against the real apiserver: its own two kwok nodes (16 cpu each, tainted so nothing else lands
@@ -25,6 +24,7 @@ import { eventually, freshNamespace, kube, kubectl, startTestScheduler } from '.
 let ns = '';
 let pool = '';
 let scheduler: { close(): Promise<void> } | undefined;
+let agent: { stop(): void } | undefined;
 const nodeNames: string[] = [];
 
 const poolNode = (i: number): V1Node => {
@@ -70,6 +70,7 @@ before(async () => {
 });
 
 after(async () => {
+  agent?.stop();
   await scheduler?.close();
   await kube().core.deleteNamespace({ name: ns });
   for (const name of nodeNames)
@@ -93,27 +94,27 @@ const poolPod = (name: string, cpu: string, extra: Partial<V1Pod['metadata']> = 
   },
 });
 
-/** A Spark-shaped gang: a SchedulingUnit with a driver and `executors` executors of `cpu` each. */
-async function createGang(unit: string, executors: number, cpu: string, o: { withoutLast?: boolean } = {}) {
-  const count = 1 + executors;
+/** Creates a SchedulingUnit in the test namespace. */
+async function createUnit(name: string, spec: Record<string, unknown>): Promise<void> {
   await kube().custom.createNamespacedCustomObject({
     group: GROUP,
     version: VERSION,
     namespace: ns,
     plural: SCHEDULING_UNIT.plural,
-    body: {
-      apiVersion: API_VERSION,
-      kind: SCHEDULING_UNIT.kind,
-      metadata: { name: unit, namespace: ns },
-      spec: {
-        queue: pool,
-        minMember: count,
-        roles: [
-          { name: 'driver', count: 1, requests: { cpu, memory: '1Gi' } },
-          { name: 'executor', count: executors, requests: { cpu, memory: '1Gi' } },
-        ],
-      },
-    },
+    body: { apiVersion: API_VERSION, kind: SCHEDULING_UNIT.kind, metadata: { name, namespace: ns }, spec },
+  });
+}
+
+/** A Spark-shaped gang: a SchedulingUnit with a driver and `executors` executors of `cpu` each. */
+async function createGang(unit: string, executors: number, cpu: string, o: { withoutLast?: boolean } = {}) {
+  const count = 1 + executors;
+  await createUnit(unit, {
+    queue: pool,
+    minMember: count,
+    roles: [
+      { name: 'driver', count: 1, requests: { cpu, memory: '1Gi' } },
+      { name: 'executor', count: executors, requests: { cpu, memory: '1Gi' } },
+    ],
   });
   const pods = [
     poolPod(`${unit}-driver`, cpu, { labels: { [UNIT_LABEL]: unit, [UNIT_ROLE_LABEL]: 'driver' } }),
@@ -201,25 +202,7 @@ describe('loom scheduler on the local cluster', () => {
 
   it('a high-priority unit preempts reclaimed pods, a minimal set', async () => {
     // The test plays the node agent for its pool: 8 reclaimed cores per node, reported now.
-    for (const name of nodeNames) {
-      const reclaimed = { [RECLAIMED_MILLICPU]: '8000', [RECLAIMED_MEMORY]: '32Gi' };
-      await kubectl([
-        'patch',
-        'node',
-        name,
-        '--subresource=status',
-        '--type=merge',
-        '-p',
-        JSON.stringify({ status: { capacity: reclaimed, allocatable: reclaimed } }),
-      ]);
-      await kubectl([
-        'annotate',
-        'node',
-        name,
-        '--overwrite',
-        `${RECLAIMED_REPORT_TIME_ANNOTATION}=${new Date().toISOString()}`,
-      ]);
-    }
+    agent = await publishReclaimed(nodeNames, 8000, '32Gi');
     const reclaimedPod = (name: string, extra: Partial<V1Pod['metadata']> = {}): V1Pod => {
       const p = poolPod(name, '0', { ...extra, annotations: { [QOS_LEVEL_ANNOTATION]: 'reclaimed_cores' } });
       const r = { [RECLAIMED_MILLICPU]: '4000', [RECLAIMED_MEMORY]: '4Gi' };
@@ -233,24 +216,11 @@ describe('loom scheduler on the local cluster', () => {
       const list = await kube().core.listNamespacedPod({ namespace: ns, labelSelector: 'tier=low' });
       return list.items.filter((p) => p.spec?.nodeName).length === 4;
     });
-    await kube().custom.createNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace: ns,
-      plural: SCHEDULING_UNIT.plural,
-      body: {
-        apiVersion: API_VERSION,
-        kind: SCHEDULING_UNIT.kind,
-        metadata: { name: 'urgent', namespace: ns },
-        spec: {
-          queue: pool,
-          priority: 100,
-          minMember: 2,
-          roles: [
-            { name: 'worker', count: 2, requests: { [RECLAIMED_MILLICPU]: '4000' }, qosLevel: 'reclaimed_cores' },
-          ],
-        },
-      },
+    await createUnit('urgent', {
+      queue: pool,
+      priority: 100,
+      minMember: 2,
+      roles: [{ name: 'worker', count: 2, requests: { [RECLAIMED_MILLICPU]: '4000' }, qosLevel: 'reclaimed_cores' }],
     });
     const urgent = ['urgent-0', 'urgent-1'].map((n) =>
       reclaimedPod(n, { labels: { [UNIT_LABEL]: 'urgent', [UNIT_ROLE_LABEL]: 'worker' } }),
