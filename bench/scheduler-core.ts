@@ -4,13 +4,10 @@
  * complete instantly, so the figure is the CPU cost of deciding, the part the scheduler must keep small while it
  * shares the machine with the apiserver.
  */
-import { SchedulerCache } from '../scheduler/core/cache.ts';
 import type { Member } from '../scheduler/core/types.ts';
 import type { UnitInfo } from '../scheduler/core/unit.ts';
-import { Dispatcher } from '../scheduler/dispatcher/dispatcher.ts';
-import { Framework } from '../scheduler/framework/runtime.ts';
-import { SchedulingPipeline, type BindOutcome, type BindSink, type UnitReporter } from '../scheduler/pipeline.ts';
-import { DEFAULT_PROFILE, defaultRegistry } from '../scheduler/plugins/default-registry.ts';
+import { assembleScheduler } from '../scheduler/assemble.ts';
+import type { BindOutcome, BindSink, UnitReporter } from '../scheduler/pipeline.ts';
 
 const GI = 1024 ** 3;
 
@@ -40,11 +37,13 @@ const silent: UnitReporter = { pending: () => undefined, scheduled: () => undefi
 
 /** Places `pods` lone pods (or `pods / gangSize` gangs) on `nodes` 32-core nodes and times it. */
 export async function runCore(nodes: number, pods: number, gangSize = 1): Promise<CoreRun> {
-  const cache = new SchedulerCache();
-  const dispatcher = new Dispatcher(cache);
-  const fw = new Framework(defaultRegistry(), DEFAULT_PROFILE, { now: Date.now, reclaimedStaleAfterMs: 60_000 });
   const sink = new InstantSink();
-  const pipeline = new SchedulingPipeline(cache, dispatcher, fw, sink, silent, { bindConcurrency: 256 });
+  const { cache, pipeline } = assembleScheduler({
+    sink,
+    reporter: silent,
+    reclaimedStaleAfterMs: 60_000,
+    options: { bindConcurrency: 256 },
+  });
   for (let i = 0; i < nodes; i++) {
     cache.upsertNode({
       name: `node-${String(i).padStart(5, '0')}`,

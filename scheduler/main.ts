@@ -3,10 +3,8 @@ import { hostname } from 'node:os';
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import { SCHEDULER_NAME } from '../api/names.ts';
-import { SchedulerCache } from './core/cache.ts';
+import { assembleScheduler } from './assemble.ts';
 import { keyOf } from './core/types.ts';
-import { Dispatcher } from './dispatcher/dispatcher.ts';
-import { Framework } from './framework/runtime.ts';
 import { KubeBindSink } from './k8s/bind-sink.ts';
 import { startClusterFeed } from './k8s/cluster-feed.ts';
 import { loadKubeConfig } from './k8s/convert.ts';
@@ -14,8 +12,7 @@ import { KeepAliveClient } from './k8s/keepalive-client.ts';
 import { LeaderElector } from './k8s/leader-election.ts';
 import { SchedulerMetrics } from './k8s/metrics.ts';
 import { KubeUnitReporter } from './k8s/unit-reporter.ts';
-import { SchedulingPipeline } from './pipeline.ts';
-import { DEFAULT_PROFILE, defaultRegistry } from './plugins/default-registry.ts';
+import type { SchedulingPipeline } from './pipeline.ts';
 
 /** Options of `loom scheduler`. */
 export interface SchedulerOptions {
@@ -59,25 +56,17 @@ export async function runScheduler(
     maxSockets: Math.max(8, o.bindConcurrency + 8),
   });
   const metrics = new SchedulerMetrics();
-  const cache = new SchedulerCache();
-  const dispatcher = new Dispatcher(cache);
-  const fw = new Framework(defaultRegistry(), DEFAULT_PROFILE, {
-    now: Date.now,
-    reclaimedStaleAfterMs: o.reclaimedStaleSeconds * 1000,
-  });
   const sink = new KubeBindSink(client, (m, what, status, body) =>
     log.warn({ pod: keyOf(m), status, body }, `${what} failed`),
   );
   const reporter = new KubeUnitReporter(client, (what, err) => log.warn({ err }, `report failed: ${what}`));
-  const pipeline = new SchedulingPipeline(
-    cache,
-    dispatcher,
-    fw,
+  const { cache, pipeline } = assembleScheduler({
     sink,
     reporter,
-    { workers: o.workers, bindConcurrency: o.bindConcurrency },
-    metrics.observer,
-  );
+    reclaimedStaleAfterMs: o.reclaimedStaleSeconds * 1000,
+    options: { workers: o.workers, bindConcurrency: o.bindConcurrency },
+    observer: metrics.observer,
+  });
 
   const schedulerNames = new Set([SCHEDULER_NAME, ...(o.defaultScheduler ? ['default-scheduler'] : [])]);
   let feed: { stop(): Promise<void> } | undefined;

@@ -1,16 +1,7 @@
-import { SchedulerCache } from '../../scheduler/core/cache.ts';
+import { assembleScheduler } from '../../scheduler/assemble.ts';
 import type { Member } from '../../scheduler/core/types.ts';
 import type { QueueInfo, UnitInfo } from '../../scheduler/core/unit.ts';
-import { Dispatcher } from '../../scheduler/dispatcher/dispatcher.ts';
-import { Framework } from '../../scheduler/framework/runtime.ts';
-import {
-  SchedulingPipeline,
-  type BindOutcome,
-  type BindSink,
-  type PipelineOptions,
-  type UnitReporter,
-} from '../../scheduler/pipeline.ts';
-import { DEFAULT_PROFILE, defaultRegistry } from '../../scheduler/plugins/default-registry.ts';
+import type { BindOutcome, BindSink, PipelineOptions, UnitReporter } from '../../scheduler/pipeline.ts';
 
 const GI = 1024 ** 3;
 
@@ -58,23 +49,17 @@ export class RecordingReporter implements UnitReporter {
 export function makePipeline(opts: Partial<PipelineOptions> = {}) {
   let now = 1_795_770_000_000; // fixed: reclaimed reports stamped at this time stay fresh
   const clock = { now: () => now, advance: (ms: number) => (now += ms) };
-  const ctx = { now: clock.now, reclaimedStaleAfterMs: 60_000 };
-  const cache = new SchedulerCache();
-  const dispatcher = new Dispatcher(cache);
-  const fw = new Framework(defaultRegistry(), DEFAULT_PROFILE, ctx);
   const sink = new RecordingSink();
   const reporter = new RecordingReporter();
   const conflicts = { n: 0 };
-  const pipeline = new SchedulingPipeline(
-    cache,
-    dispatcher,
-    fw,
+  const { pipeline, cache, dispatcher, framework } = assembleScheduler({
     sink,
     reporter,
-    { now: clock.now, reportIntervalMs: 0, membersGraceMs: 0, ...opts },
-    { conflicts: (n) => (conflicts.n += n) },
-  );
-  return { pipeline, cache, dispatcher, sink, reporter, clock, conflicts, framework: fw };
+    reclaimedStaleAfterMs: 60_000,
+    options: { now: clock.now, reportIntervalMs: 0, membersGraceMs: 0, ...opts },
+    observer: { conflicts: (n) => (conflicts.n += n) },
+  });
+  return { pipeline, cache, dispatcher, sink, reporter, clock, conflicts, framework };
 }
 
 /** Node facts for the cache: `cpu` cores and `gib` memory, online allocatable. */
