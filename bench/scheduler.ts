@@ -43,13 +43,13 @@ import { LOCAL_NODE_LABEL } from '../api/names.ts';
 import { parseBytes, parseMilliCpu } from '../api/quantity.ts';
 import { binaryPaths } from '../hack/local-cluster/binaries.ts';
 import { DEFAULT_NODE_SHAPE, down, up } from '../hack/local-cluster/cluster.ts';
+import { createWithKubectl } from '../hack/local-cluster/kube-client.ts';
 import type { NodeShape } from '../hack/local-cluster/nodes.ts';
 import type { ClusterState } from '../hack/local-cluster/state.ts';
 import { createNamespace, deleteNamespace } from './bench-namespace.ts';
 import { BindTracker, type WaitOutcome } from './bind-tracker.ts';
 import { bindRoundRobin } from './ceiling-binder.ts';
 import { KeepAliveClient } from '../scheduler/k8s/keepalive-client.ts';
-import { createWithKubectl } from './kubectl-create.ts';
 import {
   CEILING_SCHEDULER_NAME,
   CONTENDER_NAMES,
@@ -231,11 +231,17 @@ async function measureRun(
         // The queue is cluster-scoped and outlives a run's namespace: created once, AlreadyExists is fine.
         const q = await c.admin.request('POST', '/apis/scheduling.loom.dev/v1alpha1/queues', benchQueue());
         if (q.status !== 201 && q.status !== 409) throw new Error(`queue ${BENCH_QUEUE}: ${q.status}`);
-        await createWithKubectl(c.kubectl, c.state.kubeconfig, units, createParallel, runTimeoutMs);
+        await createWithKubectl(c.kubectl, c.state.kubeconfig, units, {
+          parallel: createParallel,
+          timeoutMs: runTimeoutMs,
+        });
         log(`${tag}: ${units.length} SchedulingUnits created in ${seconds(t)} s`);
         t = performance.now();
       }
-      await createWithKubectl(c.kubectl, c.state.kubeconfig, pods, createParallel, runTimeoutMs);
+      await createWithKubectl(c.kubectl, c.state.kubeconfig, pods, {
+        parallel: createParallel,
+        timeoutMs: runTimeoutMs,
+      });
       log(`${tag}: ${pods.length} pods created in ${seconds(t)} s (${rate(pods.length, seconds(t))}/s)`);
       const tracker = new BindTracker(c.env.kc, c.admin, namespace, log);
       await tracker.start();
@@ -399,7 +405,10 @@ async function gangPlacement(c: BenchCluster): Promise<string[]> {
       memory: `${sizing.fillMi}Mi`,
     }),
   );
-  await createWithKubectl(c.kubectl, c.state.kubeconfig, fill, createParallel, runTimeoutMs);
+  await createWithKubectl(c.kubectl, c.state.kubeconfig, fill, {
+    parallel: createParallel,
+    timeoutMs: runTimeoutMs,
+  });
   const binder = new KeepAliveClient(c.env.kc, { qps, burst, maxSockets: concurrency });
   const filled = await bindRoundRobin(binder, {
     namespace: fillNs,

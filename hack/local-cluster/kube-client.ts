@@ -107,8 +107,8 @@ export async function applyManifests(kubectl: string, kubeconfig: string, file: 
 }
 
 /**
- * Creates nodes through one `kubectl create` of a List: a single connection, where client-node 1.4 opens a new TLS
- * connection per request (measured: 40 nodes/s against several hundred). Existing nodes are skipped.
+ * Creates nodes through `kubectl create` of Lists: few connections, where client-node 1.4 opens a new TLS connection
+ * per request (measured: 40 nodes/s against several hundred). Existing nodes are skipped.
  */
 export async function createNodesWithKubectl(
   kubectl: string,
@@ -116,27 +116,51 @@ export async function createNodesWithKubectl(
   nodes: readonly V1Node[],
   parallel = 8,
 ): Promise<void> {
-  if (nodes.length === 0) return;
-  // kubectl creates a List's items one after another; a few processes side by side keep the apiserver busy.
-  const chunk = Math.ceil(nodes.length / parallel);
-  const parts = Array.from({ length: Math.ceil(nodes.length / chunk) }, (_, i) =>
-    nodes.slice(i * chunk, (i + 1) * chunk),
-  );
-  await Promise.all(parts.map((part) => createList(kubectl, kubeconfig, part)));
+  await createWithKubectl(kubectl, kubeconfig, nodes, { parallel, allowExisting: true });
 }
 
-function createList(kubectl: string, kubeconfig: string, nodes: readonly V1Node[]): Promise<void> {
-  const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: nodes });
+/**
+ * Creates `objects` with `parallel` `kubectl create -f -` processes side by side, each fed one List of a contiguous
+ * slice (kubectl creates a List's items one after another on one connection). With `allowExisting`, AlreadyExists
+ * is fine (a converge after a partial run); any other error rejects.
+ */
+export async function createWithKubectl(
+  kubectl: string,
+  kubeconfig: string,
+  objects: readonly object[],
+  o: { parallel?: number; timeoutMs?: number; allowExisting?: boolean } = {},
+): Promise<void> {
+  if (objects.length === 0) return;
+  const chunk = Math.ceil(objects.length / (o.parallel ?? 8));
+  const parts = Array.from({ length: Math.ceil(objects.length / chunk) }, (_, i) =>
+    objects.slice(i * chunk, (i + 1) * chunk),
+  );
+  await Promise.all(parts.map((part) => createList(kubectl, kubeconfig, part, o)));
+}
+
+function createList(
+  kubectl: string,
+  kubeconfig: string,
+  items: readonly object[],
+  o: { timeoutMs?: number; allowExisting?: boolean },
+): Promise<void> {
+  const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
   return new Promise<void>((resolve, reject) => {
     const child = execFile(
       kubectl,
       ['--kubeconfig', kubeconfig, 'create', '-f', '-', '-o', 'name'],
-      { maxBuffer: 64 << 20 },
+      { maxBuffer: 64 << 20, ...(o.timeoutMs ? { timeout: o.timeoutMs, killSignal: 'SIGKILL' as const } : {}) },
       (err, _stdout, stderr) => {
-        // AlreadyExists for some items is fine (a converge after a partial run); anything else is not.
-        const real = stderr.split('\n').filter((l) => l.trim() !== '' && !/AlreadyExists|already exists/.test(l));
-        if (err && real.length > 0) reject(new Error(`kubectl create nodes failed: ${real.slice(0, 3).join('; ')}`));
-        else resolve();
+        const real = stderr
+          .split('\n')
+          .filter((l) => l.trim() !== '' && !(o.allowExisting && /AlreadyExists|already exists/.test(l)));
+        if (err && (real.length > 0 || !o.allowExisting)) {
+          reject(
+            new Error(
+              `kubectl create of ${items.length} objects failed: ${real.slice(0, 3).join('; ') || err.message}`,
+            ),
+          );
+        } else resolve();
       },
     );
     child.stdin?.end(list);
