@@ -2,7 +2,8 @@ import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-// Folder boundaries (style-anchors §10): api/ is pure vocabulary; only adapters talk to Kubernetes.
+// Folder boundaries (style-anchors §10): api/ is pure vocabulary (api/k8s/ the adapters' shared plumbing); only
+// adapters talk to Kubernetes.
 const noKubernetesClient = {
   paths: [
     { name: '@kubernetes/client-node', message: 'Only */k8s/ adapters and hack/ may import the Kubernetes client.' },
@@ -33,6 +34,7 @@ export default defineConfig(
   },
   {
     files: ['api/**/*.ts'],
+    ignores: ['api/k8s/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -40,6 +42,16 @@ export default defineConfig(
           paths: noKubernetesClient.paths,
           patterns: [{ group: ['../*', '!./*'], message: 'api/ imports nothing of Loom outside api/.' }],
         },
+      ],
+    },
+  },
+  {
+    // api/k8s/ is the adapters' shared Kubernetes plumbing (kept-alive client, informers): client-node, nothing else.
+    files: ['api/k8s/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../../*'], message: 'api/k8s/ imports nothing of Loom outside api/.' }] },
       ],
     },
   },

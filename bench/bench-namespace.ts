@@ -1,4 +1,4 @@
-import type { KeepAliveClient } from '../scheduler/k8s/keepalive-client.ts';
+import type { KeepAliveClient } from '../api/k8s/keepalive-client.ts';
 
 interface NameList {
   items?: { metadata?: { name?: string; finalizers?: string[] } }[];

@@ -1,6 +1,6 @@
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import { UNIT_LABEL } from '../api/names.ts';
-import type { KeepAliveClient } from '../scheduler/k8s/keepalive-client.ts';
+import type { KeepAliveClient } from '../api/k8s/keepalive-client.ts';
 
 interface PodMeta {
   metadata?: { name?: string; labels?: Record<string, string> };

@@ -7,7 +7,7 @@ import { binaryPaths } from '../hack/local-cluster/binaries.ts';
 import { kubeSchedulerConfig } from '../hack/local-cluster/cluster.ts';
 import { freePort } from '../hack/local-cluster/ports.ts';
 import { bindRoundRobin, type BindResult } from './ceiling-binder.ts';
-import { KeepAliveClient } from '../scheduler/k8s/keepalive-client.ts';
+import { KeepAliveClient } from '../api/k8s/keepalive-client.ts';
 import { spawnScheduler, type SchedulerProcess } from './scheduler-process.ts';
 
 export const CONTENDER_NAMES = ['kube-scheduler', 'ceiling', 'loom'] as const;

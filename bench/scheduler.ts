@@ -49,7 +49,7 @@ import type { ClusterState } from '../hack/local-cluster/state.ts';
 import { createNamespace, deleteNamespace } from './bench-namespace.ts';
 import { BindTracker, type WaitOutcome } from './bind-tracker.ts';
 import { bindRoundRobin } from './ceiling-binder.ts';
-import { KeepAliveClient } from '../scheduler/k8s/keepalive-client.ts';
+import { KeepAliveClient } from '../api/k8s/keepalive-client.ts';
 import {
   CEILING_SCHEDULER_NAME,
   CONTENDER_NAMES,

@@ -1,7 +1,7 @@
 import type { Member } from '../core/types.ts';
 import type { UnitInfo } from '../core/unit.ts';
 import type { BindOutcome, BindSink } from '../pipeline.ts';
-import type { KeepAliveClient } from './keepalive-client.ts';
+import type { KeepAliveClient } from '../../api/k8s/keepalive-client.ts';
 
 const podPath = (m: Member): string =>
   `/api/v1/namespaces/${encodeURIComponent(m.namespace)}/pods/${encodeURIComponent(m.name)}`;

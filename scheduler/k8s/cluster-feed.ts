@@ -5,7 +5,7 @@ import { resolveQueueLimits, type QueueLimitSpec, type TierTotals } from '../cor
 import type { SchedulingPipeline } from '../pipeline.ts';
 import { nodeFacts, podMember, queueLimitSpec, unitInfo } from './convert.ts';
 import { startInformers } from './informers.ts';
-import type { KeepAliveClient } from './keepalive-client.ts';
+import type { KeepAliveClient } from '../../api/k8s/keepalive-client.ts';
 
 export interface FeedOptions {
   /** schedulerName values this scheduler answers for. */

@@ -1,5 +1,4 @@
 import {
-  makeInformer,
   type KubeConfig,
   type KubernetesListObject,
   type KubernetesObject,
@@ -8,51 +7,10 @@ import {
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { GROUP, QUEUE, SCHEDULING_UNIT, VERSION } from '../../api/names.ts';
-import type { KeepAliveClient } from './keepalive-client.ts';
+import { inform, type Handlers, type RunningInformer } from '../../api/k8s/inform.ts';
+import type { KeepAliveClient } from '../../api/k8s/keepalive-client.ts';
 
-/** What an informer reports: objects added or changed, and objects gone. */
-export interface Handlers<T> {
-  upsert(o: T): void;
-  remove(o: T): void;
-}
-
-/** A started informer that restarts itself after errors (watch expiry is a relist inside client-node). */
-export interface RunningInformer {
-  stop(): Promise<void>;
-}
-
-/**
- * Lists then watches `path`, feeding `handlers`; on any error (the apiserver restarting, a watch that cannot resume)
- * it waits and starts again with a fresh list, so the cache converges instead of going stale.
- */
-function inform<T extends KubernetesObject>(
-  kc: KubeConfig,
-  what: string,
-  path: string,
-  list: () => Promise<KubernetesListObject<T>>,
-  handlers: Handlers<T>,
-  log: Logger,
-  restartDelayMs = 2_000,
-): Promise<RunningInformer> {
-  const informer = makeInformer<T>(kc, path, list);
-  let stopped = false;
-  informer.on('add', (o) => handlers.upsert(o));
-  informer.on('update', (o) => handlers.upsert(o));
-  informer.on('delete', (o) => handlers.remove(o));
-  informer.on('error', (err: unknown) => {
-    if (stopped) return;
-    log.warn({ err, what }, 'informer failed; relisting');
-    setTimeout(() => {
-      if (!stopped) informer.start().catch((e: unknown) => log.warn({ err: e, what }, 'relist failed'));
-    }, restartDelayMs);
-  });
-  return informer.start().then(() => ({
-    stop: async () => {
-      stopped = true;
-      await informer.stop();
-    },
-  }));
-}
+export type { Handlers, RunningInformer };
 
 export interface ClusterHandlers {
   nodes: Handlers<V1Node>;

@@ -1,4 +1,4 @@
-import type { KeepAliveClient } from './keepalive-client.ts';
+import type { KeepAliveClient } from '../../api/k8s/keepalive-client.ts';
 
 /** Settings of a Lease-based election (client-go's defaults). */
 export interface LeaderElectionOptions {

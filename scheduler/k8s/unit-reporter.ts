@@ -2,7 +2,7 @@ import { API_VERSION, GROUP, SCHEDULING_UNIT, UNIT_CONDITIONS, VERSION } from '.
 import type { Member } from '../core/types.ts';
 import type { UnitInfo } from '../core/unit.ts';
 import type { UnitReporter } from '../pipeline.ts';
-import type { KeepAliveClient } from './keepalive-client.ts';
+import type { KeepAliveClient } from '../../api/k8s/keepalive-client.ts';
 
 const COMPONENT = 'loom-scheduler';
 const EVENT_REPEAT_MS = 60_000;
