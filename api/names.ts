@@ -60,6 +60,18 @@ export type YarnRole = (typeof YARN_ROLES)[number];
 /** Simulation annotations that the local cluster's kwok Stages act on. */
 export const SIM_DURATION_ANNOTATION = 'sim.loom.dev/duration';
 export const SIM_EXIT_CODE_ANNOTATION = 'sim.loom.dev/exit-code';
+/**
+ * The usage model of an online pod on a kwok node (the node agent's simulated metrics source): cpu usage as a share of
+ * the request (`usage-base`, plus `usage-amplitude` × a sine over `usage-period`, plus ± `usage-noise`), and memory
+ * as a share of the request (`memory-usage`). Annotate a running pod to change its load (`kubectl annotate --overwrite`).
+ */
+export const SIM_USAGE_ANNOTATIONS = {
+  base: 'sim.loom.dev/usage-base',
+  amplitude: 'sim.loom.dev/usage-amplitude',
+  period: 'sim.loom.dev/usage-period',
+  noise: 'sim.loom.dev/usage-noise',
+  memory: 'sim.loom.dev/memory-usage',
+} as const;
 
 /** Topology labels put on local nodes; zone and region are the Kubernetes well-known labels. */
 export const ZONE_LABEL = 'topology.kubernetes.io/zone';

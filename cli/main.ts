@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerClusterCommands } from './commands/cluster.ts';
 import { registerGatewayCommand } from './commands/gateway.ts';
+import { registerNodeAgentCommand } from './commands/node-agent.ts';
 import { registerSchedulerCommand } from './commands/scheduler.ts';
 import { registerTranslatorCommand } from './commands/translator.ts';
 import { registerUpDownCommands } from './commands/up.ts';
@@ -22,6 +23,7 @@ registerUpDownCommands(program);
 registerGatewayCommand(program, version);
 registerTranslatorCommand(program);
 registerSchedulerCommand(program);
+registerNodeAgentCommand(program);
 
 try {
   await program.parseAsync(process.argv);

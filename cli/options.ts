@@ -12,6 +12,17 @@ export const intIn =
     return n;
   };
 
+/** Commander parser for a decimal number within [min, max] (shares, margins, seconds with a fraction). */
+export const numberIn =
+  (min: number, max: number) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+(\.\d+)?$/.test(value) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected a number from ${min} to ${max}`);
+    }
+    return n;
+  };
+
 /** Commander parser for a positive Kubernetes quantity (cpu `32`, memory `128Gi`). */
 export const quantityArg = (value: string): string => {
   try {

@@ -7,7 +7,7 @@ import { assembleScheduler } from './assemble.ts';
 import { keyOf } from './core/types.ts';
 import { KubeBindSink } from './k8s/bind-sink.ts';
 import { startClusterFeed } from './k8s/cluster-feed.ts';
-import { loadKubeConfig } from './k8s/convert.ts';
+import { loadKubeConfig } from '../api/k8s/kubeconfig.ts';
 import { KeepAliveClient } from '../api/k8s/keepalive-client.ts';
 import { LeaderElector } from './k8s/leader-election.ts';
 import { SchedulerMetrics } from './k8s/metrics.ts';

@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { RedisAppStore } from '../gateway/store/redis-app-store.ts';
-import { KubeClusterWriter, loadKubeConfig } from './k8s/cluster-writer.ts';
+import { loadKubeConfig } from '../api/k8s/kubeconfig.ts';
+import { KubeClusterWriter } from './k8s/cluster-writer.ts';
 import type { ObjectConfig } from './objects.ts';
 import { MemberPodSource } from './k8s/member-pods.ts';
 import { UnitStatusSource } from './k8s/unit-status.ts';

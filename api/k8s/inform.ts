@@ -1,5 +1,6 @@
 import {
-  makeInformer,
+  ListWatch,
+  Watch,
   type KubeConfig,
   type KubernetesListObject,
   type KubernetesObject,
@@ -29,8 +30,11 @@ export function inform<T extends KubernetesObject>(
   handlers: Handlers<T>,
   log: Logger,
   restartDelayMs = 2_000,
+  selectors: { labelSelector?: string; fieldSelector?: string } = {},
 ): Promise<RunningInformer> {
-  const informer = makeInformer<T>(kc, path, list);
+  // The watch carries the same selectors as `list`, or it would report objects the list never had.
+  // (client-node's makeInformer drops the field selector, so the ListWatch is built directly.)
+  const informer = new ListWatch<T>(path, new Watch(kc), list, false, selectors.labelSelector, selectors.fieldSelector);
   let stopped = false;
   informer.on('add', (o) => handlers.upsert(o));
   informer.on('update', (o) => handlers.upsert(o));

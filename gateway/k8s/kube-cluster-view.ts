@@ -1,6 +1,6 @@
+import type { KubeConfig } from '@kubernetes/client-node';
 import {
   CoreV1Api,
-  KubeConfig,
   CustomObjectsApi,
   makeInformer,
   type Informer,
@@ -126,12 +126,4 @@ export class KubeClusterView implements ClusterView {
   maximumAllocation(): { memory: number; vCores: number } {
     return this.o.maximumAllocation ?? { memory: 8192, vCores: 4 };
   }
-}
-
-/** A kubeconfig from a file, or the in-cluster service account when no file is given. */
-export function loadKubeConfig(file?: string): KubeConfig {
-  const kc = new KubeConfig();
-  if (file) kc.loadFromFile(file);
-  else kc.loadFromCluster();
-  return kc;
 }

@@ -2,6 +2,7 @@ import type { Member } from '../core/types.ts';
 import type { UnitInfo } from '../core/unit.ts';
 import type { BindOutcome, BindSink } from '../pipeline.ts';
 import type { KeepAliveClient } from '../../api/k8s/keepalive-client.ts';
+import { postPodEvent } from '../../api/k8s/pod-event.ts';
 
 const podPath = (m: Member): string =>
   `/api/v1/namespaces/${encodeURIComponent(m.namespace)}/pods/${encodeURIComponent(m.name)}`;
@@ -47,28 +48,12 @@ export class KubeBindSink implements BindSink {
       this.onError(victim, 'evict', res.status, res.body);
       return 'blocked';
     }
-    const now = new Date().toISOString();
-    void this.client
-      .request('POST', `/api/v1/namespaces/${encodeURIComponent(victim.namespace)}/events`, {
-        apiVersion: 'v1',
-        kind: 'Event',
-        metadata: { generateName: `${victim.name}.`, namespace: victim.namespace },
-        involvedObject: {
-          kind: 'Pod',
-          apiVersion: 'v1',
-          namespace: victim.namespace,
-          name: victim.name,
-          ...(victim.uid ? { uid: victim.uid } : {}),
-        },
-        reason: 'Preempted',
-        message: `Preempted by ${preemptor.key.replace(/^pod:/, '')} (priority ${preemptor.priority})`,
-        type: 'Normal',
-        source: { component: 'loom-scheduler' },
-        firstTimestamp: now,
-        lastTimestamp: now,
-        count: 1,
-      })
-      .catch(() => undefined);
+    void postPodEvent(this.client, victim, {
+      reason: 'Preempted',
+      message: `Preempted by ${preemptor.key.replace(/^pod:/, '')} (priority ${preemptor.priority})`,
+      type: 'Normal',
+      component: 'loom-scheduler',
+    });
     return 'evicted';
   }
 

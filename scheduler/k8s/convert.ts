@@ -1,10 +1,4 @@
-import {
-  KubeConfig,
-  type V1Node,
-  type V1Pod,
-  type V1PodAffinityTerm,
-  type V1ResourceRequirements,
-} from '@kubernetes/client-node';
+import { type V1Node, type V1Pod, type V1PodAffinityTerm, type V1ResourceRequirements } from '@kubernetes/client-node';
 import {
   DEFAULT_QOS_LEVEL,
   PLACEHOLDER_LABEL,
@@ -210,12 +204,4 @@ export function queueLimitSpec(q: QueueObject): QueueLimitSpec {
     ...(q.spec?.capacity !== undefined ? { capacity: q.spec.capacity } : {}),
     ...(q.spec?.maximumCapacity !== undefined ? { maximumCapacity: q.spec.maximumCapacity } : {}),
   };
-}
-
-/** The kubeconfig from a file, or the in-cluster service account when none is given. */
-export function loadKubeConfig(file?: string): KubeConfig {
-  const kc = new KubeConfig();
-  if (file) kc.loadFromFile(file);
-  else kc.loadFromCluster();
-  return kc;
 }

@@ -1,5 +1,6 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { serveMetrics } from '../../api/serve-metrics.ts';
 import type { PipelineObserver } from '../pipeline.ts';
 
 /** Prometheus metrics of the scheduler, named like kube-scheduler's where they mean the same. */
@@ -67,16 +68,6 @@ export class SchedulerMetrics {
 
   /** Serves `/metrics` on 127.0.0.1:`port` (0 picks a free port). */
   serve(port: number): Promise<Server> {
-    const server = createServer((req, res) => {
-      if (req.url !== '/metrics') {
-        res.writeHead(404).end();
-        return;
-      }
-      this.registry
-        .metrics()
-        .then((text) => res.writeHead(200, { 'Content-Type': this.registry.contentType }).end(text))
-        .catch(() => res.writeHead(500).end());
-    });
-    return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+    return serveMetrics(this.registry, port);
   }
 }

@@ -16,7 +16,8 @@ import {
 import { parseQuantity } from '../../api/quantity.ts';
 import type { AppRecord } from '../../api/yarn.ts';
 import { RedisAppStore } from '../../gateway/store/redis-app-store.ts';
-import { KubeClusterWriter, loadKubeConfig } from '../../translator/k8s/cluster-writer.ts';
+import { loadKubeConfig } from '../../api/k8s/kubeconfig.ts';
+import { KubeClusterWriter } from '../../translator/k8s/cluster-writer.ts';
 import { processSubmit } from '../../translator/processors/submit.ts';
 import { startWorkers } from '../../translator/worker.ts';
 import { startGateway, type GatewayFixture } from './gateway/fixture.ts';

@@ -1,4 +1,5 @@
-import { ApiException, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { GROUP, QUEUE, SCHEDULING_UNIT, VERSION, YARN_APPLICATION_ID_LABEL } from '../../api/names.ts';
 import type { QueueTier } from '../../api/queue.ts';
 import type { K8sObject } from '../objects.ts';
@@ -139,12 +140,4 @@ export class KubeClusterWriter implements ClusterWriter {
     );
     return { units: units.items.length, pods: pods.items.length };
   }
-}
-
-/** A kubeconfig from a file, or the in-cluster service account when no file is given. */
-export function loadKubeConfig(file?: string): KubeConfig {
-  const kc = new KubeConfig();
-  if (file) kc.loadFromFile(file);
-  else kc.loadFromCluster();
-  return kc;
 }

@@ -1,0 +1,66 @@
+import type { Logger } from 'pino';
+import type { KeepAliveClient } from '../../api/k8s/keepalive-client.ts';
+import { RECLAIMED_MEMORY, RECLAIMED_MILLICPU, RECLAIMED_REPORT_TIME_ANNOTATION } from '../../api/names.ts';
+import type { ReclaimReporter } from '../agent.ts';
+import type { Amounts } from '../policy/reclaim-policy.ts';
+
+const quantities = (a: Amounts): Record<string, string> => ({
+  // A count of millicores (no `m` suffix), as Katalyst publishes reclaimed_millicpu; memory in bytes.
+  [RECLAIMED_MILLICPU]: String(Math.max(0, Math.floor(a.milliCpu))),
+  [RECLAIMED_MEMORY]: String(Math.max(0, Math.floor(a.memory))),
+});
+
+/**
+ * Publishes reclaimed capacity on the Node: `status.capacity`/`status.allocatable` through the status subresource,
+ * then the report time as an annotation (a Node's metadata cannot change through `/status`). The amounts are
+ * written only when they change; the time is refreshed every `refreshMs` so the scheduler, which counts a report
+ * older than its staleness limit as zero, keeps trusting a steady node. The time is written after the amounts: it
+ * vouches for them.
+ */
+export class NodeReporter implements ReclaimReporter {
+  private readonly last = new Map<string, { key: string; at: number }>();
+
+  constructor(
+    private readonly client: KeepAliveClient,
+    private readonly log: Logger,
+    private readonly refreshMs = 10_000,
+  ) {}
+
+  async report(node: string, allocatable: Amounts, capacity: Amounts, now: number): Promise<void> {
+    const alloc = quantities(allocatable);
+    const cap = quantities(capacity);
+    const key = JSON.stringify([alloc, cap]);
+    const prev = this.last.get(node);
+    const changed = prev?.key !== key;
+    if (!changed && now - prev.at < this.refreshMs) return;
+    const path = `/api/v1/nodes/${encodeURIComponent(node)}`;
+    if (changed) {
+      const res = await this.client.request(
+        'PATCH',
+        `${path}/status`,
+        { status: { capacity: cap, allocatable: alloc } },
+        'application/merge-patch+json',
+      );
+      if (res.status >= 300) {
+        this.log.warn({ node, status: res.status, body: res.body }, 'reclaimed capacity not published');
+        return;
+      }
+    }
+    const res = await this.client.request(
+      'PATCH',
+      path,
+      { metadata: { annotations: { [RECLAIMED_REPORT_TIME_ANNOTATION]: new Date(now).toISOString() } } },
+      'application/merge-patch+json',
+    );
+    if (res.status >= 300) {
+      this.log.warn({ node, status: res.status, body: res.body }, 'reclaimed report time not refreshed');
+      return;
+    }
+    this.last.set(node, { key, at: now });
+  }
+
+  /** Forgets a node (gone from the fleet), so a node of the same name coming back is written in full. */
+  forget(node: string): void {
+    this.last.delete(node);
+  }
+}
