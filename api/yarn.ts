@@ -78,6 +78,8 @@ export interface AttemptRecord {
   nodeId?: string;
   nodeHttpAddress?: string;
   diagnostics?: string;
+  /** The AM container was preempted: like the RM, such a failure does not count against `maxAppAttempts`. */
+  preempted?: boolean;
 }
 
 /** A container of an attempt, as the translator reports it from a pod. */
@@ -135,6 +137,11 @@ export interface AppRecord {
   numAMContainerPreempted: number;
   preemptedMemorySeconds: number;
   preemptedVcoreSeconds: number;
+  /**
+   * Every container preempted or evicted so far, by container id. Their pods are deleted soon after (the Eviction
+   * API), so the preemption counters and usage are kept here and only ever grow. Not part of the RM's answers.
+   */
+  preemptedContainers?: Record<string, PreemptedContainer>;
   /** Absolute expiry (ms) of the LIFETIME timeout; absent means UNLIMITED. */
   lifetimeExpiry?: number;
   attempts: AttemptRecord[];
@@ -142,6 +149,15 @@ export interface AppRecord {
   refused?: boolean;
   /** Application ACLs from the submission (VIEW_APP, MODIFY_APP → ACL string). */
   acls: Record<string, string>;
+}
+
+/** A preempted container as the app record remembers it after its pod is gone. */
+export interface PreemptedContainer {
+  am: boolean;
+  memoryMiB: number;
+  vCores: number;
+  /** How long it ran before it was taken away. */
+  seconds: number;
 }
 
 /** BullMQ queues between the gateway (producer) and the translator (worker). Job ids are the application ids. */

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LOCAL_NODE_LABEL } from '../../api/names.ts';
 import { freePort } from './ports.ts';
 import { isRunning, startDetached, stopProcess, waitFor, FatalWaitError } from './processes.ts';
 import { writeState, type ClusterState } from './state.ts';
@@ -14,7 +15,8 @@ export interface ComponentOptions {
 }
 
 /**
- * Starts every Loom component that exists (today: the translator, the scheduler and the gateway) in the background against the local cluster, each
+ * Starts every Loom component that exists (the translator, the scheduler, the node agent in fleet mode and the gateway)
+ * in the background against the local cluster, each
  * as `loom <component>` exactly as deploy/ runs it, recorded in the cluster state so `loom down` stops it.
  * Already-running components are left alone.
  */
@@ -35,6 +37,14 @@ export async function startComponents(state: ClusterState, o: ComponentOptions):
     'scheduler',
     ['--kubeconfig', state.kubeconfig, ...(upstream ? [] : ['--default-scheduler']), '--metrics-port', '0'],
     'loom scheduler running',
+  );
+  // One process plays the node agent of every kwok node, from each online pod's simulated load.
+  await startBackground(
+    state,
+    o,
+    'node-agent',
+    ['--kubeconfig', state.kubeconfig, '--fleet', LOCAL_NODE_LABEL, '--source', 'simulated', '--metrics-port', '0'],
+    'loom node-agent running',
   );
   const running = state.processes.find((p) => p.name === 'gateway');
   if (running && isRunning(running) && state.gatewayUrl) {
@@ -81,7 +91,7 @@ export async function startComponents(state: ClusterState, o: ComponentOptions):
 }
 
 /**
- * A component without a port (translator, scheduler): started detached, ready once its log shows `readyLine`.
+ * A component without a port (translator, scheduler, node agent): started detached, ready once its log shows `readyLine`.
  */
 async function startBackground(
   state: ClusterState,

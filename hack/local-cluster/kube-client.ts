@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { request } from 'node:https';
 import { promisify } from 'node:util';
 import { ApiException, CoreV1Api, KubeConfig, type V1Node } from '@kubernetes/client-node';
+import { GROUP, QUEUE, SCHEDULING_UNIT } from '../../api/names.ts';
 
 /** Narrow client for what the local cluster does to its own apiserver; wraps @kubernetes/client-node. */
 export class LocalKubeClient {
@@ -83,14 +84,21 @@ export function apiserverGet(port: number, path: string, token: string): Promise
 }
 
 /**
- * Applies the CRD manifests in `dir` with kubectl (server-side apply) and waits until they are Established.
+ * Applies the CRDs of the kustomization in `dir` with kubectl (server-side apply) and waits until they are Established.
  * kubectl rather than client-node: the client's typed serializer silently drops `default` and
  * `x-kubernetes-validations` from a CRD written with its JSON field names.
  */
 export async function applyCrds(kubectl: string, kubeconfig: string, dir: string): Promise<void> {
   const run = promisify(execFile);
-  await run(kubectl, ['--kubeconfig', kubeconfig, 'apply', '--server-side', '--force-conflicts', '-f', dir]);
-  await run(kubectl, ['--kubeconfig', kubeconfig, 'wait', '--for=condition=Established', '--timeout=60s', '-f', dir]);
+  await run(kubectl, ['--kubeconfig', kubeconfig, 'apply', '--server-side', '--force-conflicts', '-k', dir]);
+  await run(kubectl, [
+    '--kubeconfig',
+    kubeconfig,
+    'wait',
+    '--for=condition=Established',
+    '--timeout=60s',
+    ...[SCHEDULING_UNIT.plural, QUEUE.plural].map((plural) => `crd/${plural}.${GROUP}`),
+  ]);
 }
 
 /** `kubectl apply --server-side` of a manifest file. */

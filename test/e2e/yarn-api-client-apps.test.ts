@@ -5,12 +5,12 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { startGateway, type GatewayFixture } from '../integration/gateway/fixture.ts';
 import { LOCAL_NODE_LABEL } from '../../api/names.ts';
-import { kube, publishReclaimed, startTestScheduler, startTestTranslator } from '../integration/harness.ts';
+import { kube, startTestNodeAgent, startTestScheduler, startTestTranslator } from '../integration/harness.ts';
 
 /**
  * A Spark app and a Flink app submitted through the real yarn-api-client run to FINISHED/SUCCEEDED on the local
  * cluster: gateway → translator → Loom's scheduler (gangs on reclaimed capacity) → pods on kwok nodes → status
- * controller. The test publishes reclaimed capacity on the suite's nodes, as the node agent will.
+ * controller, with the node agent publishing reclaimed capacity on the suite's nodes from their simulated load.
  */
 const run = promisify(execFile);
 const repo = new URL('../../', import.meta.url).pathname;
@@ -19,21 +19,18 @@ const namespace = `e2e-apps-${randomBytes(3).toString('hex')}`;
 let gw: GatewayFixture;
 let translator: { close(): Promise<void> };
 let scheduler: { close(): Promise<void> };
-let agent: { stop(): void };
+let agent: { close(): Promise<void> };
 let python = '';
 
 before(async () => {
   python = (await run('bash', [`${repo}hack/ensure-yarn-api-client.sh`], { encoding: 'utf8' })).stdout.trim();
-  const nodes = (await kube().core.listNode({ labelSelector: LOCAL_NODE_LABEL })).items.map(
-    (n) => n.metadata?.name ?? '',
-  );
-  agent = await publishReclaimed(nodes, 16_000);
+  agent = await startTestNodeAgent(LOCAL_NODE_LABEL);
   gw = await startGateway();
   translator = await startTestTranslator(gw.prefix, namespace);
   scheduler = await startTestScheduler(namespace, { defaultScheduler: false });
 });
 after(async () => {
-  agent.stop();
+  await agent.close();
   await scheduler.close();
   await translator.close();
   await gw.close();

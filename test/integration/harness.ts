@@ -5,6 +5,9 @@ import { CoreV1Api, CustomObjectsApi, KubeConfig, BatchV1Api, ApiException } fro
 import { RECLAIMED_MEMORY, RECLAIMED_MILLICPU, RECLAIMED_REPORT_TIME_ANNOTATION } from '../../api/names.ts';
 import { binaryPaths } from '../../hack/local-cluster/binaries.ts';
 import { readState, type ClusterState } from '../../hack/local-cluster/state.ts';
+import type { RunningNodeAgent } from '../../node-agent/main.ts';
+import type { EvictionPolicyOptions } from '../../node-agent/policy/eviction-policy.ts';
+import type { ReclaimPolicyOptions } from '../../node-agent/policy/reclaim-policy.ts';
 
 const run = promisify(execFile);
 
@@ -127,6 +130,31 @@ export async function startTestScheduler(
     leaderElect: o.leaseNamespace !== undefined,
     leaseNamespace: o.leaseNamespace ?? 'kube-system',
     namespaces: [namespace],
+    logLevel: 'silent',
+  });
+}
+
+/**
+ * The node agent as `loom node-agent --fleet SELECTOR --source simulated` runs it, sampling twice a second, for the
+ * nodes of a label selector. `reclaim`/`eviction` override the policy defaults.
+ */
+export async function startTestNodeAgent(
+  selector: string,
+  o: { reclaim?: Partial<ReclaimPolicyOptions>; eviction?: Partial<EvictionPolicyOptions> } = {},
+): Promise<RunningNodeAgent> {
+  const { runNodeAgent, DEFAULT_NODE_AGENT_OPTIONS: d } = await import('../../node-agent/main.ts');
+  return runNodeAgent({
+    ...d,
+    kubeconfig: clusterEnv().kubeconfig,
+    fleet: selector,
+    source: 'simulated',
+    intervalSeconds: 0.5,
+    refreshSeconds: 2,
+    reclaim: { ...d.reclaim, ...o.reclaim },
+    eviction: { ...d.eviction, ...o.eviction },
+    kubeApiQps: 200,
+    kubeApiBurst: 200,
+    metricsPort: -1,
     logLevel: 'silent',
   });
 }

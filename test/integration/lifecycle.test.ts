@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { ClusterState } from '../../hack/local-cluster/state.ts';
+import { RECLAIMED_MILLICPU } from '../../api/names.ts';
 import { eventually } from './harness.ts';
 
 const run = promisify(execFile);
@@ -46,6 +47,7 @@ describe('loom up / loom down', () => {
       'kube-controller-manager',
       'kube-scheduler',
       'kwok',
+      'node-agent',
       'redis',
       'scheduler',
       'translator',
@@ -70,6 +72,11 @@ describe('loom up / loom down', () => {
       return p.status?.phase === 'Running' ? p : false;
     });
     assert.match(placed.spec?.nodeName ?? '', /^kwok-node-000[01]$/);
+    // The fleet node agent loom up started publishes reclaimed capacity on the local nodes.
+    await eventually('reclaimed capacity published on kwok-node-0000', async () => {
+      const n = await core.readNode({ name: 'kwok-node-0000' });
+      return Number(n.status?.allocatable?.[RECLAIMED_MILLICPU] ?? 0) > 0;
+    });
     for (const port of ports) assert.equal(await portOpen(port), true, `port ${port} open while up`);
 
     await run('node', [loomBin, 'down'], { env });

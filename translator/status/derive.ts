@@ -1,4 +1,4 @@
-import type { AppRecord, AttemptRecord, ContainerRecord } from '../../api/yarn.ts';
+import type { AppRecord, AttemptRecord, ContainerRecord, PreemptedContainer } from '../../api/yarn.ts';
 import { isFinalState } from '../../api/yarn.ts';
 
 /** What the status controller knows of one member pod (read from Kubernetes by the adapter). */
@@ -61,14 +61,26 @@ export function deriveApp(app: AppRecord, pods: readonly MemberPod[], now: numbe
   const next: AppRecord = { ...app, attempts: app.attempts.map((a) => ({ ...a })) };
   const attempt: AttemptRecord | undefined = next.attempts.at(-1);
 
-  // Usage over every attempt's real members: running ones count now, finished ones until they ended.
+  // Usage over every attempt's real members: running ones count now, finished ones until they ended. Preempted
+  // members are remembered in the record (their pods are deleted right after the eviction) and count until then.
   let memorySeconds = 0;
   let vcoreSeconds = 0;
+  const preempted: Record<string, PreemptedContainer> = { ...app.preemptedContainers };
+  const present = new Set<string>();
   for (const p of pods) {
     if (p.placeholder || p.startTime === undefined) continue;
+    present.add(p.containerId);
     const seconds = Math.max(0, ((p.finishedTime ?? now) - p.startTime) / 1000);
     memorySeconds += Math.floor(p.memoryMiB * seconds);
     vcoreSeconds += Math.floor(p.vCores * seconds);
+    if (p.evicted) {
+      preempted[p.containerId] = { am: p.yarnRole === 'am', memoryMiB: p.memoryMiB, vCores: p.vCores, seconds };
+    }
+  }
+  const gone = Object.entries(preempted).filter(([id]) => !present.has(id));
+  for (const [, c] of gone) {
+    memorySeconds += Math.floor(c.memoryMiB * c.seconds);
+    vcoreSeconds += Math.floor(c.vCores * c.seconds);
   }
   const running = mine.filter((p) => p.phase === 'Running');
   next.memorySeconds = memorySeconds;
@@ -76,10 +88,21 @@ export function deriveApp(app: AppRecord, pods: readonly MemberPod[], now: numbe
   next.allocatedMB = running.reduce((n, p) => n + p.memoryMiB, 0);
   next.allocatedVCores = running.reduce((n, p) => n + p.vCores, 0);
   next.runningContainers = running.length;
-  const evicted = pods.filter((p) => p.evicted && !p.placeholder);
-  next.numNonAMContainerPreempted = evicted.filter((p) => p.yarnRole !== 'am').length;
-  next.numAMContainerPreempted = evicted.filter((p) => p.yarnRole === 'am').length;
+  const taken = Object.values(preempted);
+  if (taken.length) next.preemptedContainers = preempted;
+  next.numNonAMContainerPreempted = taken.filter((c) => !c.am).length;
+  next.numAMContainerPreempted = taken.filter((c) => c.am).length;
+  next.preemptedResourceMB = taken.reduce((n, c) => n + c.memoryMiB, 0);
+  next.preemptedResourceVCores = taken.reduce((n, c) => n + c.vCores, 0);
+  next.preemptedMemorySeconds = taken.reduce((n, c) => n + Math.floor(c.memoryMiB * c.seconds), 0);
+  next.preemptedVcoreSeconds = taken.reduce((n, c) => n + Math.floor(c.vCores * c.seconds), 0);
 
+  // The AM was evicted and the Eviction API deleted its pod: the attempt ended with it.
+  const amPreemptedAndGone =
+    !am &&
+    attempt?.state === 'RUNNING' &&
+    attempt.containerId !== undefined &&
+    preempted[attempt.containerId]?.am === true;
   if (am && attempt && am.nodeName) {
     attempt.containerId = am.containerId;
     attempt.nodeId = `${am.nodeName}:8041`;
@@ -125,15 +148,23 @@ export function deriveApp(app: AppRecord, pods: readonly MemberPod[], now: numbe
       allocatedVCores: 0,
       runningContainers: 0,
     });
-  } else if (am?.phase === 'Failed') {
-    const end = am.finishedTime ?? now;
-    const code = am.evicted ? PREEMPTED_EXIT_STATUS : (am.exitCode ?? -1);
+  } else if (am?.phase === 'Failed' || amPreemptedAndGone) {
+    const amEvicted = amPreemptedAndGone || am?.evicted === true;
+    const end = am?.finishedTime ?? now;
+    const code = amEvicted ? PREEMPTED_EXIT_STATUS : (am?.exitCode ?? -1);
     const why = `AM Container for ${attemptId(app.id, current)} exited with  exitCode: ${code}`;
-    if (attempt) Object.assign(attempt, { state: 'FAILED', finishedTime: end, diagnostics: why });
-    if (current < app.maxAppAttempts) {
+    if (attempt) {
+      Object.assign(attempt, { state: 'FAILED', finishedTime: end, diagnostics: why });
+      if (amEvicted) attempt.preempted = true;
+    }
+    // The RM does not count an attempt whose AM was preempted (exit -102) against maxAppAttempts.
+    const counted = next.attempts.filter((a) => a.state === 'FAILED' && !a.preempted).length;
+    if (counted < app.maxAppAttempts) {
       next.attempts.push({ id: current + 1, state: 'SCHEDULED', startTime: now, finishedTime: 0 });
       next.state = 'ACCEPTED';
-      next.diagnostics = `${why}\nFailing this attempt. Starting attempt ${current + 1} of ${app.maxAppAttempts}.`;
+      next.diagnostics = amEvicted
+        ? `${why}\nFailing this attempt (preempted; not counted against maxAppAttempts). Starting attempt ${current + 1}.`
+        : `${why}\nFailing this attempt. Starting attempt ${current + 1} of ${app.maxAppAttempts}.`;
       return { app: next, containers: containersOf(mine, now), retryAttempt: current + 1 };
     }
     Object.assign(next, {

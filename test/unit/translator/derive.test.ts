@@ -125,6 +125,46 @@ describe('deriveApp', () => {
     assert.equal(d.containers.find((c) => c.containerId === 'c2')?.exitStatus, PREEMPTED_EXIT_STATUS);
   });
 
+  it('remembers a preempted container after the Eviction API deleted its pod', () => {
+    const executor = pod({ name: 'e', yarnRole: 'executor', containerId: 'c2', memoryMiB: 2048, vCores: 2 });
+    // The node agent marks the pod Evicted (still Running for a moment), then its pod is gone.
+    const marked = deriveApp(app({ state: 'RUNNING' }), [pod({}), { ...executor, evicted: true }], T0 + 10_000);
+    const after = deriveApp(marked.app, [pod({})], T0 + 20_000);
+    for (const d of [marked, after]) {
+      assert.equal(d.app.numNonAMContainerPreempted, 1);
+      assert.equal(d.app.numAMContainerPreempted, 0);
+      assert.equal(d.app.preemptedResourceMB, 2048);
+      assert.equal(d.app.preemptedResourceVCores, 2);
+    }
+    const ran = (executor.startTime ? T0 + 10_000 - executor.startTime : 0) / 1000;
+    assert.equal(after.app.preemptedMemorySeconds, Math.floor(2048 * ran));
+    assert.equal(after.app.preemptedVcoreSeconds, Math.floor(2 * ran));
+    // Its usage stays in the app's totals; a replay of the same pods changes nothing.
+    assert.ok(after.app.memorySeconds >= Math.floor(2048 * ran));
+    assert.deepEqual(deriveApp(after.app, [pod({})], T0 + 20_000).app, after.app);
+  });
+
+  it('an AM evicted and deleted ends the attempt with -102, and the retry does not count against maxAppAttempts', () => {
+    const running = deriveApp(app({ state: 'ACCEPTED', maxAppAttempts: 1 }), [pod({})], T0 + 2_000).app;
+    assert.equal(running.state, 'RUNNING');
+    const marked = deriveApp(running, [pod({ evicted: true })], T0 + 3_000).app;
+    const d = deriveApp(marked, [], T0 + 4_000);
+    assert.equal(d.retryAttempt, 2);
+    assert.equal(d.app.state, 'ACCEPTED');
+    assert.equal(d.app.numAMContainerPreempted, 1);
+    assert.deepEqual(
+      d.app.attempts.map((a) => [a.id, a.state, a.preempted ?? false]),
+      [
+        [1, 'FAILED', true],
+        [2, 'SCHEDULED', false],
+      ],
+    );
+    assert.match(
+      d.app.diagnostics,
+      /exited with {2}exitCode: -102\nFailing this attempt \(preempted; not counted against maxAppAttempts\)\. Starting attempt 2\./,
+    );
+  });
+
   it('shows why the scheduler keeps the unit waiting in the ACCEPTED diagnostics', () => {
     const unit = { key: 'yarn/u', phase: 'Pending', message: 'queue spark at max (cpu)' };
     const d = deriveApp(app(), [pod({ phase: 'Pending', nodeName: undefined, startTime: undefined })], T0, unit);
