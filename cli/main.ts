@@ -4,6 +4,7 @@ import { registerClusterCommands } from './commands/cluster.ts';
 import { registerGatewayCommand } from './commands/gateway.ts';
 import { registerNodeAgentCommand } from './commands/node-agent.ts';
 import { registerSchedulerCommand } from './commands/scheduler.ts';
+import { registerSimulatedAmCommand } from './commands/sim-am.ts';
 import { registerTranslatorCommand } from './commands/translator.ts';
 import { registerUpDownCommands } from './commands/up.ts';
 
@@ -24,6 +25,7 @@ registerGatewayCommand(program, version);
 registerTranslatorCommand(program);
 registerSchedulerCommand(program);
 registerNodeAgentCommand(program);
+registerSimulatedAmCommand(program);
 
 try {
   await program.parseAsync(process.argv);

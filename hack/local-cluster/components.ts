@@ -15,7 +15,8 @@ export interface ComponentOptions {
 }
 
 /**
- * Starts every Loom component that exists (the translator, the scheduler, the node agent in fleet mode and the gateway)
+ * Starts every Loom component that exists (the translator, the scheduler, the node agent in fleet mode, the simulated AM and
+ * the gateway)
  * in the background against the local cluster, each
  * as `loom <component>` exactly as deploy/ runs it, recorded in the cluster state so `loom down` stops it.
  * Already-running components are left alone.
@@ -38,6 +39,8 @@ export async function startComponents(state: ClusterState, o: ComponentOptions):
     ['--kubeconfig', state.kubeconfig, ...(upstream ? [] : ['--default-scheduler']), '--metrics-port', '0'],
     'loom scheduler running',
   );
+  // kwok pods run nothing: this plays the AMs that would ask for their executors.
+  await startBackground(state, o, 'sim-am', ['--kubeconfig', state.kubeconfig], 'loom sim-am running');
   // One process plays the node agent of every kwok node, from each online pod's simulated load.
   await startBackground(
     state,
@@ -91,7 +94,7 @@ export async function startComponents(state: ClusterState, o: ComponentOptions):
 }
 
 /**
- * A component without a port (translator, scheduler, node agent): started detached, ready once its log shows `readyLine`.
+ * A component without a port (translator, scheduler, node agent, simulated AM): started detached, ready once its log shows `readyLine`.
  */
 async function startBackground(
   state: ClusterState,

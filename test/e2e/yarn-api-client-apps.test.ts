@@ -5,12 +5,20 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { startGateway, type GatewayFixture } from '../integration/gateway/fixture.ts';
 import { LOCAL_NODE_LABEL } from '../../api/names.ts';
-import { kube, startTestNodeAgent, startTestScheduler, startTestTranslator } from '../integration/harness.ts';
+import {
+  kube,
+  startTestNodeAgent,
+  startTestScheduler,
+  startTestSimulatedAm,
+  startTestTranslator,
+} from '../integration/harness.ts';
 
 /**
  * A Spark app and a Flink app submitted through the real yarn-api-client run to FINISHED/SUCCEEDED on the local
  * cluster: gateway → translator → Loom's scheduler (gangs on reclaimed capacity) → pods on kwok nodes → status
- * controller, with the node agent publishing reclaimed capacity on the suite's nodes from their simulated load.
+ * controller, with the node agent publishing reclaimed capacity on the suite's nodes from their simulated load and
+ * the simulated AM starting the executors/TaskManagers once the driver/JobManager runs (the scheduler swaps them
+ * for their placeholders).
  */
 const run = promisify(execFile);
 const repo = new URL('../../', import.meta.url).pathname;
@@ -20,6 +28,7 @@ let gw: GatewayFixture;
 let translator: { close(): Promise<void> };
 let scheduler: { close(): Promise<void> };
 let agent: { close(): Promise<void> };
+let simAm: { close(): Promise<void> };
 let python = '';
 
 before(async () => {
@@ -28,8 +37,10 @@ before(async () => {
   gw = await startGateway();
   translator = await startTestTranslator(gw.prefix, namespace);
   scheduler = await startTestScheduler(namespace, { defaultScheduler: false });
+  simAm = await startTestSimulatedAm(namespace);
 });
 after(async () => {
+  await simAm.close();
   await agent.close();
   await scheduler.close();
   await translator.close();
@@ -60,7 +71,11 @@ describe('Spark and Flink through yarn-api-client', () => {
       assert.equal(f.state, 'FINISHED', JSON.stringify(f));
       assert.equal(f.finalStatus, 'SUCCEEDED');
       assert.deepEqual(f.attempts, ['FINISHED']);
-      assert.ok((f.memorySeconds as number) >= 1024 * 2, `memorySeconds ${String(f.memorySeconds)}`);
+      // The simulated AM started the executors/TaskManagers its placeholders held places for: AM + 2 live at once.
+      assert.equal(f.containersSeen, 3, JSON.stringify(f));
+      // Their usage adds to the AM's: more than the AM alone could account for in its 8 s.
+      const amMB = f.kind === 'spark' ? 1408 : 1600;
+      assert.ok((f.memorySeconds as number) > amMB * 9, `memorySeconds ${String(f.memorySeconds)}`);
       assert.ok((f.vcoreSeconds as number) >= 2);
       assert.match(
         String(f.amContainerLogs),

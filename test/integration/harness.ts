@@ -112,6 +112,12 @@ export async function startTestTranslator(prefix: string, namespace: string): Pr
   });
 }
 
+/** The simulated AM as `loom sim-am` runs it (local cluster only), for the YARN apps' pods of `namespace`. */
+export async function startTestSimulatedAm(namespace: string): Promise<{ close(): Promise<void> }> {
+  const { runSimulatedAm } = await import('../../translator/k8s/simulated-am-controller.ts');
+  return runSimulatedAm({ kubeconfig: clusterEnv().kubeconfig, namespace, logLevel: 'silent' });
+}
+
 /** The scheduler as `loom scheduler` runs it, scoped to `namespace` so other test files' pods stay untouched. */
 export async function startTestScheduler(
   namespace: string,

@@ -50,6 +50,7 @@ describe('loom up / loom down', () => {
       'node-agent',
       'redis',
       'scheduler',
+      'sim-am',
       'translator',
     ]);
     const info = await fetch(`${state.gatewayUrl}/ws/v1/cluster/info`);

@@ -23,7 +23,7 @@ def main():
             "application-name": "e2e-spark-pi",
             "queue": "spark",
             "application-type": "SPARK",
-            "application-tags": {"tag": ["e2e", "sim.loom.dev/duration=3s"]},
+            "application-tags": {"tag": ["e2e", "sim.loom.dev/duration=8s"]},
             "resource": {"memory": 1408, "vCores": 1},
             "am-container-spec": {
                 "environment": {"entry": [{"key": "SPARK_USER", "value": user}]},
@@ -38,7 +38,7 @@ def main():
             "application-name": "e2e-flink-wordcount",
             "queue": "flink",
             "application-type": "Apache Flink",
-            "application-tags": {"tag": ["e2e", "sim.loom.dev/duration=3s"]},
+            "application-tags": {"tag": ["e2e", "sim.loom.dev/duration=8s"]},
             "resource": {"memory": 1600, "vCores": 1},
             "am-container-spec": {
                 "commands": {
@@ -58,15 +58,23 @@ def main():
         say(event="submitted", kind=kind, id=app_id)
     deadline = time.time() + timeout
     pending = dict(ids)
+    # The most live containers each app showed while RUNNING: its AM plus the executors/TaskManagers it started.
+    seen = {kind: 0 for kind in ids}
     while pending and time.time() < deadline:
         for kind, app_id in list(pending.items()):
             state = rm.cluster_application_state(app_id).data["state"]
+            if state == "RUNNING":
+                attempts = rm.cluster_application_attempts(app_id).data["appAttempts"]["appAttempt"]
+                listed = rm.cluster_application_attempt_containers(app_id, attempts[-1]["appAttemptId"]).data
+                containers = (listed.get("container") or []) if isinstance(listed, dict) else []
+                seen[kind] = max(seen[kind], len(containers))
             if state in ("FINISHED", "FAILED", "KILLED"):
                 app = rm.cluster_application(app_id).data["app"]
                 attempts = rm.cluster_application_attempts(app_id).data["appAttempts"]["appAttempt"]
                 say(event="final", kind=kind, id=app_id, state=state, finalStatus=app["finalStatus"],
                     memorySeconds=app["memorySeconds"], vcoreSeconds=app["vcoreSeconds"],
-                    attempts=[a["appAttemptState"] for a in attempts], amContainerLogs=app.get("amContainerLogs", ""))
+                    attempts=[a["appAttemptState"] for a in attempts], amContainerLogs=app.get("amContainerLogs", ""),
+                    containersSeen=seen[kind])
                 del pending[kind]
         time.sleep(0.5)
     if pending:
