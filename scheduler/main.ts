@@ -9,7 +9,7 @@ import { KubeBindSink } from './k8s/bind-sink.ts';
 import { startClusterFeed } from './k8s/cluster-feed.ts';
 import { loadKubeConfig } from '../api/k8s/kubeconfig.ts';
 import { KeepAliveClient } from '../api/k8s/keepalive-client.ts';
-import { LeaderElector } from './k8s/leader-election.ts';
+import { LeaderElector } from '../api/k8s/leader-election.ts';
 import { SchedulerMetrics } from './k8s/metrics.ts';
 import { KubeUnitReporter } from './k8s/unit-reporter.ts';
 import type { SchedulingPipeline } from './pipeline.ts';

@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { RedisAppStore } from '../gateway/store/redis-app-store.ts';
+import { KeepAliveClient } from '../api/k8s/keepalive-client.ts';
 import { loadKubeConfig } from '../api/k8s/kubeconfig.ts';
+import { LeaderElector } from '../api/k8s/leader-election.ts';
 import { KubeClusterWriter } from './k8s/cluster-writer.ts';
 import type { ObjectConfig } from './objects.ts';
 import { MemberPodSource } from './k8s/member-pods.ts';
@@ -30,6 +34,12 @@ export interface TranslatorOptions {
   unitTimeoutSeconds: number;
   /** How often live apps are re-derived from their pods (usage figures). @defaultValue 10 */
   resyncSeconds?: number;
+  /** How long a finished app's unit and pods stay (its YARN record stays in Redis). @defaultValue 600 */
+  retentionSeconds?: number;
+  /** Run the status controller only while holding the `loom-translator` Lease (several replicas). */
+  leaderElect?: boolean;
+  /** @defaultValue 'kube-system' */
+  leaseNamespace?: string;
   logLevel: string;
 }
 
@@ -45,11 +55,17 @@ const parseImages = (text: string): Record<string, string> =>
       }),
   );
 
-/** Starts the translator's workers against Redis and the apiserver. */
+export interface RunningTranslator {
+  /** Whether this replica runs the status controller now (always, without leader election). */
+  isLeader(): boolean;
+  close(): Promise<void>;
+}
+
+/** Starts the translator's workers against Redis and the apiserver, and the status controller where it leads. */
 export async function runTranslator(
   o: TranslatorOptions,
   log: Logger = pino({ level: o.logLevel, name: 'translator' }),
-): Promise<{ close(): Promise<void> }> {
+): Promise<RunningTranslator> {
   const redis = new Redis(o.redisUrl, { maxRetriesPerRequest: 3 });
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis'));
   const url = new URL(o.redisUrl);
@@ -65,38 +81,87 @@ export async function runTranslator(
   await writer.ensureNamespace(o.namespace);
   const now = Date.now;
   const submitDeps = { store, writer, config, now, log };
-  const controller = new StatusController({
-    store,
-    podsOf: (id) => pods.podsOf(id),
-    unitOf: (id, attempt) => units.unitOf(id, attempt),
-    cleanup: (id) => writer.deleteApp(o.namespace, id),
-    startAttempt: (id) => processSubmit(id, submitDeps),
-    now,
-    log: log.child({ name: 'translator.status' }),
-  });
-  const pods = new MemberPodSource(
-    kc,
-    o.namespace,
-    (id) => controller.enqueue(id),
-    log.child({ name: 'translator.pods' }),
-  );
-  const units = new UnitStatusSource(
-    kc,
-    o.namespace,
-    (id) => controller.enqueue(id),
-    log.child({ name: 'translator.units' }),
-  );
-  await Promise.all([pods.start(), units.start()]);
-  // Usage (MB·s, vcore·s) grows while nothing changes in Kubernetes: re-derive live apps now and then.
-  const resync = setInterval(
-    () => {
-      void store
-        .list({ states: new Set(['ACCEPTED', 'RUNNING']) })
-        .then((apps) => apps.forEach((a) => controller.enqueue(a.id)))
-        .catch((err: unknown) => log.warn({ err }, 'status resync failed'));
-    },
-    (o.resyncSeconds ?? 10) * 1000,
-  );
+  // The status controller runs on one replica at a time (the Lease holder); workers run on every replica, since
+  // their jobs are idempotent and BullMQ hands each job to one of them.
+  const startStatus = async (): Promise<{ stop(): Promise<void> }> => {
+    const controller = new StatusController({
+      store,
+      podsOf: (id) => pods.podsOf(id),
+      unitOf: (id, attempt) => units.unitOf(id, attempt),
+      cleanup: (id) => writer.deleteApp(o.namespace, id),
+      startAttempt: (id) => processSubmit(id, submitDeps),
+      retentionMs: (o.retentionSeconds ?? 600) * 1000,
+      now,
+      log: log.child({ name: 'translator.status' }),
+    });
+    const pods = new MemberPodSource(
+      kc,
+      o.namespace,
+      (id) => controller.enqueue(id),
+      log.child({ name: 'translator.pods' }),
+    );
+    const units = new UnitStatusSource(
+      kc,
+      o.namespace,
+      (id) => controller.enqueue(id),
+      log.child({ name: 'translator.units' }),
+    );
+    await Promise.all([pods.start(), units.start()]);
+    // Usage (MB·s, vcore·s) grows while nothing changes in Kubernetes: re-derive live apps now and then; apps that
+    // ended but still have pods are revisited too, so their objects go once the retention has passed.
+    const resync = setInterval(
+      () => {
+        void store
+          .list({ states: new Set(['ACCEPTED', 'RUNNING']) })
+          .then((apps) => {
+            const ids = new Set([...apps.map((a) => a.id), ...pods.appIds()]);
+            ids.forEach((id) => controller.enqueue(id));
+          })
+          .catch((err: unknown) => log.warn({ err }, 'status resync failed'));
+      },
+      (o.resyncSeconds ?? 10) * 1000,
+    );
+    log.info('status controller active');
+    return {
+      stop: async () => {
+        clearInterval(resync);
+        await pods.stop();
+        await units.stop();
+        await controller.idle();
+      },
+    };
+  };
+  let status: { stop(): Promise<void> } | undefined;
+  let elector: LeaderElector | undefined;
+  const client = o.leaderElect ? new KeepAliveClient(kc, { qps: 20, burst: 40, maxSockets: 2 }) : undefined;
+  const campaign = (): void => {
+    if (!client) return;
+    elector = new LeaderElector(client, {
+      namespace: o.leaseNamespace ?? 'kube-system',
+      name: 'loom-translator',
+      identity: `${hostname()}_${randomUUID()}`,
+      leaseDurationSeconds: 15,
+      retryPeriodSeconds: 2,
+    });
+    elector.run(
+      () => {
+        void startStatus().then(
+          (s) => (status = s),
+          (err: unknown) => log.error({ err }, 'status controller failed to start'),
+        );
+      },
+      () => {
+        // A standby again: stop reconciling at once (the new leader does), then campaign anew.
+        log.warn('translator lease lost; status controller on standby');
+        void status?.stop().finally(() => {
+          status = undefined;
+          if (!closing) campaign();
+        });
+      },
+    );
+  };
+  if (o.leaderElect) campaign();
+  else status = await startStatus();
   const workers = startWorkers(
     {
       connection: {
@@ -115,13 +180,13 @@ export async function runTranslator(
   log.info({ namespace: o.namespace }, 'translator started');
   let closing: Promise<void> | undefined;
   return {
+    isLeader: () => status !== undefined,
     close: () =>
       (closing ??= (async () => {
-        clearInterval(resync);
         await workers.close();
-        await pods.stop();
-        await units.stop();
-        await controller.idle();
+        await elector?.release().catch(() => undefined);
+        await status?.stop();
+        client?.close();
         await redis.quit().catch(() => undefined);
       })()),
   };

@@ -30,6 +30,17 @@ export function registerTranslatorCommand(program: Command): void {
     .option('--placeholder-image <image>', 'image of placeholder pods', 'registry.k8s.io/pause:3.10')
     .option('--unit-timeout-seconds <n>', 'how long a unit may wait for placement', intIn(1, 86_400), 300)
     .option('--resync-seconds <n>', 'how often live apps are re-derived from their pods', intIn(1, 3600), 10)
+    .option(
+      '--retention-seconds <n>',
+      "how long a finished app's unit and pods stay (its YARN record stays)",
+      intIn(0, 30 * 86_400),
+      600,
+    )
+    .option(
+      '--no-leader-elect',
+      'run the status controller without holding the loom-translator Lease (one replica only)',
+    )
+    .option('--lease-namespace <ns>', 'namespace of the leader-election Lease', 'kube-system')
     .option('--log-level <level>', 'pino log level', process.env.LOG_LEVEL ?? 'info')
     .action(async (flags: TranslatorOptions & { redisUrl?: string }) => {
       if (!flags.redisUrl) throw new Error('--redis-url (or REDIS_URL) is required');

@@ -95,7 +95,11 @@ export async function eventually<T>(
 }
 
 /** A translator as `loom translator` runs it, against the test cluster, for a gateway fixture's Redis prefix. */
-export async function startTestTranslator(prefix: string, namespace: string): Promise<{ close(): Promise<void> }> {
+export async function startTestTranslator(
+  prefix: string,
+  namespace: string,
+  o: { retentionSeconds?: number; leaseNamespace?: string } = {},
+): Promise<{ close(): Promise<void>; isLeader(): boolean }> {
   const { runTranslator } = await import('../../translator/main.ts');
   return runTranslator({
     redisUrl: clusterEnv().redisUrl,
@@ -108,6 +112,9 @@ export async function startTestTranslator(prefix: string, namespace: string): Pr
     placeholderImage: 'registry.k8s.io/pause:3.10',
     unitTimeoutSeconds: 300,
     resyncSeconds: 1,
+    retentionSeconds: o.retentionSeconds ?? 600,
+    leaderElect: o.leaseNamespace !== undefined,
+    ...(o.leaseNamespace ? { leaseNamespace: o.leaseNamespace } : {}),
     logLevel: 'silent',
   });
 }

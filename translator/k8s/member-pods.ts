@@ -74,6 +74,16 @@ export class MemberPodSource {
     return this.informer.stop();
   }
 
+  /** Every application id that has pods now. */
+  appIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const p of this.informer.list()) {
+      const id = p.metadata?.labels?.[YARN_APPLICATION_ID_LABEL];
+      if (id) ids.add(id);
+    }
+    return ids;
+  }
+
   podsOf(appId: string): MemberPod[] {
     return this.informer
       .list()

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AppStore } from '../../gateway/store/app-store.ts';
+import { isFinalState } from '../../api/yarn.ts';
 import { deriveApp, type MemberPod, type UnitView } from './derive.ts';
 
 /** Ports of the status controller; the Kubernetes adapter and the submit processor fill them. */
@@ -12,6 +13,8 @@ export interface StatusPorts {
   cleanup(appId: string): Promise<unknown>;
   /** Creates the objects of the app's newest attempt (the submit processor does exactly that). */
   startAttempt(appId: string): Promise<unknown>;
+  /** How long a finished app's objects stay before `cleanup` removes them (ms). */
+  retentionMs: number;
   now: () => number;
   log: Logger;
 }
@@ -46,6 +49,16 @@ export class StatusController {
     const app = await this.p.store.get(appId);
     if (!app) return;
     const pods = this.p.podsOf(appId);
+    if (isFinalState(app.state)) {
+      // Finished pods keep their node's records and the apiserver's memory busy: they go after the retention, the
+      // YARN record stays (the gateway serves it until its own completed-apps limit).
+      const ended = app.finishedTime > 0 ? app.finishedTime : 0;
+      if (pods.length && ended && this.p.now() >= ended + this.p.retentionMs) {
+        this.p.log.info({ appId, state: app.state }, 'retention passed; deleting the app objects');
+        await this.p.cleanup(appId);
+      }
+      return;
+    }
     const unit = this.p.unitOf(appId, app.attempts.at(-1)?.id ?? 1);
     const derived = deriveApp(app, pods, this.p.now(), unit);
     if (JSON.stringify(derived.app) !== JSON.stringify(app)) {

@@ -1,4 +1,4 @@
-import type { KeepAliveClient } from '../../api/k8s/keepalive-client.ts';
+import type { KeepAliveClient } from './keepalive-client.ts';
 
 /** Settings of a Lease-based election (client-go's defaults). */
 export interface LeaderElectionOptions {
@@ -27,7 +27,7 @@ const micro = (d: Date): string => d.toISOString().replace('Z', '000Z');
 /**
  * Leader election through a coordination.k8s.io Lease, as kube-scheduler does it: take the lease when it is free or
  * expired, renew it every retry period with optimistic concurrency (resourceVersion), and report the loss when a
- * renewal fails for longer than the lease lasts. Only the leader schedules.
+ * renewal fails for longer than the lease lasts. Only the leader schedules (scheduler) or reconciles status (translator).
  */
 export class LeaderElector {
   private timer: NodeJS.Timeout | undefined;
