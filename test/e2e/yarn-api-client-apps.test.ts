@@ -51,7 +51,7 @@ after(async () => {
 });
 
 describe('Spark and Flink through yarn-api-client', () => {
-  it('both reach FINISHED/SUCCEEDED with one attempt, a container log link and resource-seconds', async () => {
+  it('Spark and Flink reach FINISHED/SUCCEEDED with executors and resource-seconds; a failing driver FAILS after its attempts', async () => {
     const address = gw.server.address();
     const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     const child = spawn(python, [script, base, 'alice', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -66,8 +66,13 @@ describe('Spark and Flink through yarn-api-client', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     const finals = events.filter((e) => e.event === 'final');
-    assert.deepEqual(finals.map((e) => e.kind).sort(), ['flink', 'spark']);
-    for (const f of finals) {
+    assert.deepEqual(finals.map((e) => e.kind).sort(), ['flink', 'spark', 'spark-failing']);
+    const failing = finals.find((e) => e.kind === 'spark-failing')!;
+    // exit 1 on both allowed attempts: FAILED, as the RM ends an app whose AM keeps failing.
+    assert.equal(failing.state, 'FAILED', JSON.stringify(failing));
+    assert.equal(failing.finalStatus, 'FAILED');
+    assert.deepEqual(failing.attempts, ['FAILED', 'FAILED']);
+    for (const f of finals.filter((e) => e !== failing)) {
       assert.equal(f.state, 'FINISHED', JSON.stringify(f));
       assert.equal(f.finalStatus, 'SUCCEEDED');
       assert.deepEqual(f.attempts, ['FINISHED']);

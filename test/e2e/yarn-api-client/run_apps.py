@@ -1,5 +1,5 @@
-"""Submit a Spark-shaped and a Flink-shaped application through yarn-api-client, as a batch platform would,
-and wait for each to finish. Prints one JSON line per event; exits non-zero on the first failure.
+"""Submit a Spark-shaped and a Flink-shaped application, and a Spark one whose driver fails, through yarn-api-client,
+as a batch platform would, and wait for each to end. Prints one JSON line per event; exits non-zero on the first failure.
 
 usage: run_apps.py BASE_URL USER TIMEOUT_SECONDS
 """
@@ -31,6 +31,21 @@ def main():
                     "command": "{{JAVA_HOME}}/bin/java -Dspark.executor.instances=2 -Dspark.executor.memory=1g "
                     "org.apache.spark.deploy.yarn.ApplicationMaster --class org.apache.spark.examples.SparkPi "
                     "--jar __app__.jar 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr"
+                },
+            },
+        },
+        # A driver that exits 1 on each of its two allowed attempts.
+        "spark-failing": {
+            "application-name": "e2e-spark-failing",
+            "queue": "spark",
+            "application-type": "SPARK",
+            "max-app-attempts": 2,
+            "application-tags": {"tag": ["e2e", "sim.loom.dev/duration=2s", "sim.loom.dev/exit-code=1"]},
+            "resource": {"memory": 1408, "vCores": 1},
+            "am-container-spec": {
+                "commands": {
+                    "command": "{{JAVA_HOME}}/bin/java -Dspark.executor.instances=1 "
+                    "org.apache.spark.deploy.yarn.ApplicationMaster --class org.example.Broken --jar __app__.jar"
                 },
             },
         },
