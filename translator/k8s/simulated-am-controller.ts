@@ -4,7 +4,7 @@ import { inform, type RunningInformer } from '../../api/k8s/inform.ts';
 import { KeepAliveClient } from '../../api/k8s/keepalive-client.ts';
 import { loadKubeConfig } from '../../api/k8s/kubeconfig.ts';
 import { YARN_APPLICATION_ID_LABEL, YARN_ATTEMPT_LABEL, YARN_ROLE_LABEL } from '../../api/names.ts';
-import { executorsFor, type PodLike } from '../sim/simulated-am.ts';
+import { amDefaults, executorsFor, type PodLike } from '../sim/simulated-am.ts';
 
 /** Options of `loom sim-am`. */
 export interface SimulatedAmOptions {
@@ -42,6 +42,19 @@ export async function runSimulatedAm(
     const pods = [...(byAttempt.get(key)?.values() ?? [])];
     const am = pods.find((p) => p.metadata?.labels?.[YARN_ROLE_LABEL] === 'am');
     if (!am) return;
+    const defaults = amDefaults(am);
+    if (defaults) {
+      // The executors are planned on the next event of this pod, with the duration in place.
+      const r = await client.request(
+        'PATCH',
+        `${path}/${encodeURIComponent(am.metadata?.name ?? '')}`,
+        { metadata: { annotations: defaults } },
+        'application/merge-patch+json',
+      );
+      if (r.status >= 300 && r.status !== 404)
+        log.warn({ pod: am.metadata?.name, status: r.status }, 'AM not annotated');
+      return;
+    }
     for (const pod of executorsFor(am, pods, Date.now())) {
       const name = pod.metadata?.name ?? '';
       if (inFlight.has(name)) continue;

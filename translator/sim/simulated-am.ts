@@ -12,7 +12,7 @@ import {
  * task-group model: the real member takes the placeholder's node and the scheduler deletes the placeholder).
  *
  * Executors end with their AM: each gets the AM's remaining `sim.loom.dev/duration` (exit code 0: executors of a
- * failing driver are stopped, they do not fail). Without a duration, AM and executors run until deleted.
+ * failing driver are stopped, they do not fail). An AM whose app gave no duration is given the default, 30 s.
  */
 
 /** A pod as the planner reads it (plain JSON of the apiserver). */
@@ -40,6 +40,20 @@ export function durationMs(v: string | undefined): number | undefined {
   const m = v === undefined ? null : /^(\d+)(ms|s|m|h)$/.exec(v);
   if (!m) return undefined;
   return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+}
+
+/** How long a simulated AM runs when its app has no `sim.loom.dev/duration` tag. */
+export const DEFAULT_SIM_DURATION = '30s';
+
+/**
+ * Annotations a running AM pod lacks to end on its own: the default duration when the app named none (the kwok
+ * stage that completes pods acts on the annotation), undefined when nothing is missing.
+ */
+export function amDefaults(am: PodLike): Record<string, string> | undefined {
+  if (am.status?.phase !== 'Running' || am.metadata?.deletionTimestamp) return undefined;
+  return am.metadata?.annotations?.[SIM_DURATION_ANNOTATION] === undefined
+    ? { [SIM_DURATION_ANNOTATION]: DEFAULT_SIM_DURATION }
+    : undefined;
 }
 
 /** Name of the executor pod that replaces `placeholder` (deterministic: a replay creates nothing new). */

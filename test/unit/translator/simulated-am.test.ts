@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { durationMs, executorName, executorsFor, type PodLike } from '../../../translator/sim/simulated-am.ts';
+import {
+  amDefaults,
+  durationMs,
+  executorName,
+  executorsFor,
+  type PodLike,
+} from '../../../translator/sim/simulated-am.ts';
 
 const T0 = Date.parse('2026-11-27T10:00:00Z');
 const owner = [{ apiVersion: 'scheduling.loom.dev/v1alpha1', kind: 'SchedulingUnit', name: 'u', uid: 'x' }];
@@ -74,13 +80,12 @@ describe('simulated application master', () => {
     assert.deepEqual(executorsFor(leaving, [placeholder(0)], T0), []);
   });
 
-  it('executors of an AM without a duration run until deleted; a late one gets at least a second', () => {
-    const forever = am({}, {});
-    delete forever.metadata!.annotations!['sim.loom.dev/duration'];
-    assert.equal(
-      executorsFor(forever, [placeholder(0)], T0)[0]?.metadata?.annotations?.['sim.loom.dev/duration'],
-      undefined,
-    );
+  it('gives an AM without a duration the default 30 s; a late executor gets at least a second', () => {
+    const untagged = am();
+    delete untagged.metadata!.annotations!['sim.loom.dev/duration'];
+    assert.deepEqual(amDefaults(untagged), { 'sim.loom.dev/duration': '30s' });
+    assert.equal(amDefaults(am()), undefined);
+    assert.equal(amDefaults(am({ phase: 'Pending' })), undefined);
     assert.equal(
       executorsFor(am(), [placeholder(0)], T0 + 60_000)[0]?.metadata?.annotations?.['sim.loom.dev/duration'],
       '1s',
