@@ -4,12 +4,14 @@ import {
   PLACEHOLDER_LABEL,
   RECLAIMED_MEMORY,
   RECLAIMED_MILLICPU,
+  SIM_DURATION_ANNOTATION,
   YARN_APPLICATION_ID_LABEL,
   YARN_ATTEMPT_LABEL,
   YARN_ROLE_LABEL,
 } from '../../api/names.ts';
 import { parseBytes, parseMilliCpu } from '../../api/quantity.ts';
 import type { MemberPod } from '../status/derive.ts';
+import { durationMs } from '../sim/simulated-am.ts';
 import { AppInformer } from './app-informer.ts';
 
 const ms = (t: Date | string | undefined): number | undefined => (t === undefined ? undefined : new Date(t).getTime());
@@ -26,6 +28,7 @@ export function memberPod(p: V1Pod): MemberPod {
       : parseMilliCpu(req.cpu ?? '0');
   const terminated = p.status?.containerStatuses?.[0]?.state?.terminated;
   const evicted = p.status?.reason === 'Evicted' || p.status?.reason === 'Preempted';
+  const simulated = durationMs(p.metadata?.annotations?.[SIM_DURATION_ANNOTATION]);
   return {
     name: p.metadata?.name ?? '',
     attempt: Number(labels[YARN_ATTEMPT_LABEL] ?? '1'),
@@ -38,6 +41,7 @@ export function memberPod(p: V1Pod): MemberPod {
     ...(terminated?.finishedAt ? { finishedTime: ms(terminated.finishedAt) } : {}),
     ...(terminated ? { exitCode: terminated.exitCode } : {}),
     evicted,
+    ...(simulated !== undefined ? { simulatedDurationMs: simulated } : {}),
     memoryMiB: Number(parseBytes(mem) / (1024n * 1024n)),
     vCores: Math.max(0, Math.ceil(Number(cpu) / 1000)),
   };

@@ -16,6 +16,8 @@ export interface MemberPod {
   /** ms; when the (single) container terminated. */
   finishedTime?: number;
   exitCode?: number;
+  /** The simulated run time (`sim.loom.dev/duration`), ms: on the local cluster the AM's progress follows it. */
+  simulatedDurationMs?: number;
   /** Evicted by the node agent or preempted by the scheduler. */
   evicted: boolean;
   memoryMiB: number;
@@ -115,6 +117,10 @@ export function deriveApp(app: AppRecord, pods: readonly MemberPod[], now: numbe
     next.masterNodeId = `${am.nodeName ?? ''}:8041`;
     next.diagnostics = '';
     if (attempt) attempt.state = 'RUNNING';
+  }
+  if (next.state === 'RUNNING' && am?.phase === 'Running' && am.startTime !== undefined && am.simulatedDurationMs) {
+    // A real AM reports its progress over the AM protocol; a simulated one has run this share of its duration.
+    next.progress = Math.min(99, Math.floor(((now - am.startTime) / am.simulatedDurationMs) * 100));
   }
   const waiting = next.state === 'ACCEPTED' && am?.phase !== 'Running' && am?.phase !== 'Succeeded';
   if (waiting && unit?.phase === 'TimedOut') {

@@ -165,6 +165,13 @@ describe('deriveApp', () => {
     );
   });
 
+  it('a simulated AM shows progress as the share of its duration run', () => {
+    const running = deriveApp(app({ state: 'RUNNING' }), [pod({ simulatedDurationMs: 20_000 })], T0 + 1_000 + 5_000);
+    assert.equal(running.app.progress, 25);
+    const late = deriveApp(app({ state: 'RUNNING' }), [pod({ simulatedDurationMs: 20_000 })], T0 + 60_000);
+    assert.equal(late.app.progress, 99, 'never 100 before it has finished');
+  });
+
   it('shows why the scheduler keeps the unit waiting in the ACCEPTED diagnostics', () => {
     const unit = { key: 'yarn/u', phase: 'Pending', message: 'queue spark at max (cpu)' };
     const d = deriveApp(app(), [pod({ phase: 'Pending', nodeName: undefined, startTime: undefined })], T0, unit);
