@@ -44,7 +44,8 @@ export class KubeClusterWriter implements ClusterWriter {
         body: { metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'loom' } } },
       });
     } catch (err) {
-      if (!isCode(err, 409)) throw err;
+      // 403: installed with deploy/base, which creates the namespace and grants no namespace creation.
+      if (!isCode(err, 409) && !isCode(err, 403)) throw err;
     }
     this.namespaces.add(name);
   }
