@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { principalMiddleware, type AuthConfig } from './auth/principal.ts';
 import type { ClusterView } from './cluster-view.ts';
 import { RemoteError } from './errors.ts';
+import { GatewayMetrics } from './gateway-metrics.ts';
 import { errorHandler } from './middleware/error-handler.ts';
 import { appsRouter } from './routes/apps.ts';
 import { clusterRouter } from './routes/cluster.ts';
@@ -63,9 +64,12 @@ export function createGateway(d: GatewayDeps): Express {
   app.set('query parser', 'extended');
   app.set('case sensitive routing', true);
   app.use(compression());
+  const metrics = new GatewayMetrics(d.apps);
+  app.use(metrics.middleware);
   app.use(rmHeaders);
   app.use(principalMiddleware(d.auth, d.now));
 
+  app.get(['/metrics', '/prom'], metrics.handler);
   // Outside /ws: the load-balancer probe and the web UI root that yarn-api-client probes before anything else.
   app.get('/isActive', (_req, res) => {
     res.setHeader('Content-Type', 'text/plain;charset=utf-8');

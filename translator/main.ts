@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { RedisAppStore } from '../gateway/store/redis-app-store.ts';
@@ -12,6 +13,7 @@ import { MemberPodSource } from './k8s/member-pods.ts';
 import { UnitStatusSource } from './k8s/unit-status.ts';
 import { processSubmit } from './processors/submit.ts';
 import { StatusController } from './status/controller.ts';
+import { TranslatorMetrics } from './translator-metrics.ts';
 import { startWorkers } from './worker.ts';
 
 /** Options of `loom translator`. */
@@ -40,6 +42,8 @@ export interface TranslatorOptions {
   leaderElect?: boolean;
   /** @defaultValue 'kube-system' */
   leaseNamespace?: string;
+  /** Port of /metrics on 127.0.0.1 (0: any free port); absent or -1: none. */
+  metricsPort?: number;
   logLevel: string;
 }
 
@@ -58,6 +62,7 @@ const parseImages = (text: string): Record<string, string> =>
 export interface RunningTranslator {
   /** Whether this replica runs the status controller now (always, without leader election). */
   isLeader(): boolean;
+  metricsServer?: Server;
   close(): Promise<void>;
 }
 
@@ -80,6 +85,7 @@ export async function runTranslator(
   };
   await writer.ensureNamespace(o.namespace);
   const now = Date.now;
+  const metrics = new TranslatorMetrics();
   const submitDeps = { store, writer, config, now, log };
   // The status controller runs on one replica at a time (the Lease holder); workers run on every replica, since
   // their jobs are idempotent and BullMQ hands each job to one of them.
@@ -91,6 +97,7 @@ export async function runTranslator(
       cleanup: (id) => writer.deleteApp(o.namespace, id),
       startAttempt: (id) => processSubmit(id, submitDeps),
       retentionMs: (o.retentionSeconds ?? 600) * 1000,
+      observe: metrics.reconcile,
       now,
       log: log.child({ name: 'translator.status' }),
     });
@@ -121,10 +128,12 @@ export async function runTranslator(
       },
       (o.resyncSeconds ?? 10) * 1000,
     );
+    metrics.leader.set(1);
     log.info('status controller active');
     return {
       stop: async () => {
         clearInterval(resync);
+        metrics.leader.set(0);
         await pods.stop();
         await units.stop();
         await controller.idle();
@@ -176,10 +185,13 @@ export async function runTranslator(
     submitDeps,
     { store, writer, namespace: o.namespace, now, log },
     log,
+    metrics.job,
   );
+  const metricsServer = (o.metricsPort ?? -1) >= 0 ? await metrics.serve(o.metricsPort ?? 0) : undefined;
   log.info({ namespace: o.namespace }, 'translator started');
   let closing: Promise<void> | undefined;
   return {
+    ...(metricsServer ? { metricsServer } : {}),
     isLeader: () => status !== undefined,
     close: () =>
       (closing ??= (async () => {
@@ -187,6 +199,7 @@ export async function runTranslator(
         await elector?.release().catch(() => undefined);
         await status?.stop();
         client?.close();
+        metricsServer?.close();
         await redis.quit().catch(() => undefined);
       })()),
   };

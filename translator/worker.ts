@@ -32,6 +32,7 @@ export function startWorkers(
   submit: SubmitDeps,
   kill: KillDeps,
   log: Logger,
+  observe: (queue: string, outcome: 'completed' | 'failed', seconds?: number) => void = () => undefined,
 ): { close(): Promise<void> } {
   const common = {
     connection: { ...o.connection, maxRetriesPerRequest: null },
@@ -61,10 +62,14 @@ export function startWorkers(
     },
     common,
   );
+  const took = (job?: { processedOn?: number; finishedOn?: number }): number | undefined =>
+    job?.processedOn && job.finishedOn ? (job.finishedOn - job.processedOn) / 1000 : undefined;
   for (const w of [submitWorker, killWorker]) {
-    w.on('failed', (job, err) =>
-      log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'),
-    );
+    w.on('completed', (job) => observe(w.name, 'completed', took(job)));
+    w.on('failed', (job, err) => {
+      observe(w.name, 'failed', took(job));
+      log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed');
+    });
     w.on('error', (err) => log.warn({ err: err.message }, 'worker error'));
   }
   let closing: Promise<void> | undefined;

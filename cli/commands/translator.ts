@@ -41,11 +41,17 @@ export function registerTranslatorCommand(program: Command): void {
       'run the status controller without holding the loom-translator Lease (one replica only)',
     )
     .option('--lease-namespace <ns>', 'namespace of the leader-election Lease', 'kube-system')
+    .option('--metrics-port <port>', 'port of /metrics on 127.0.0.1 (0: any free port)', intIn(0, 65535), 0)
+    .option('--no-metrics', 'serve no /metrics')
     .option('--log-level <level>', 'pino log level', process.env.LOG_LEVEL ?? 'info')
-    .action(async (flags: TranslatorOptions & { redisUrl?: string }) => {
+    .action(async (flags: TranslatorOptions & { redisUrl?: string; metrics: boolean }) => {
       if (!flags.redisUrl) throw new Error('--redis-url (or REDIS_URL) is required');
-      const t = await (await import('../../translator/main.ts')).runTranslator({ ...flags, redisUrl: flags.redisUrl });
-      process.stderr.write('loom translator running\n');
+      const t = await (
+        await import('../../translator/main.ts')
+      ).runTranslator({ ...flags, redisUrl: flags.redisUrl, metricsPort: flags.metrics ? flags.metricsPort : -1 });
+      const addr = t.metricsServer?.address();
+      const port = addr && typeof addr === 'object' ? ` (metrics on http://127.0.0.1:${addr.port}/metrics)` : '';
+      process.stderr.write(`loom translator running${port}\n`);
       const stop = (): void => {
         void t.close().then(() => process.exit(0));
       };

@@ -6,6 +6,7 @@ import { RECLAIMED_MEMORY, RECLAIMED_MILLICPU, RECLAIMED_REPORT_TIME_ANNOTATION 
 import { binaryPaths } from '../../hack/local-cluster/binaries.ts';
 import { readState, type ClusterState } from '../../hack/local-cluster/state.ts';
 import type { RunningNodeAgent } from '../../node-agent/main.ts';
+import type { RunningTranslator } from '../../translator/main.ts';
 import type { EvictionPolicyOptions } from '../../node-agent/policy/eviction-policy.ts';
 import type { ReclaimPolicyOptions } from '../../node-agent/policy/reclaim-policy.ts';
 
@@ -98,8 +99,8 @@ export async function eventually<T>(
 export async function startTestTranslator(
   prefix: string,
   namespace: string,
-  o: { retentionSeconds?: number; leaseNamespace?: string } = {},
-): Promise<{ close(): Promise<void>; isLeader(): boolean }> {
+  o: { retentionSeconds?: number; leaseNamespace?: string; metrics?: boolean } = {},
+): Promise<RunningTranslator> {
   const { runTranslator } = await import('../../translator/main.ts');
   return runTranslator({
     redisUrl: clusterEnv().redisUrl,
@@ -114,6 +115,7 @@ export async function startTestTranslator(
     resyncSeconds: 1,
     retentionSeconds: o.retentionSeconds ?? 600,
     leaderElect: o.leaseNamespace !== undefined,
+    metricsPort: o.metrics ? 0 : -1,
     ...(o.leaseNamespace ? { leaseNamespace: o.leaseNamespace } : {}),
     logLevel: 'silent',
   });

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { LOCAL_NODE_LABEL, YARN_APPLICATION_ID_LABEL } from '../../api/names.ts';
+import type { RunningTranslator } from '../../translator/main.ts';
 import { startGateway, type GatewayFixture } from './gateway/fixture.ts';
 import {
   eventually,
@@ -21,14 +22,16 @@ import {
 const namespace = `it-replicas-${randomBytes(3).toString('hex')}`;
 let leaseNs = '';
 let gw: GatewayFixture;
-const replicas: { close(): Promise<void>; isLeader(): boolean; closed?: boolean }[] = [];
+const replicas: (RunningTranslator & { closed?: boolean })[] = [];
 const stops: (() => Promise<void>)[] = [];
 
 before(async () => {
   leaseNs = await freshNamespace('lease');
   gw = await startGateway();
   for (let i = 0; i < 2; i++) {
-    replicas.push(await startTestTranslator(gw.prefix, namespace, { retentionSeconds: 3, leaseNamespace: leaseNs }));
+    replicas.push(
+      await startTestTranslator(gw.prefix, namespace, { retentionSeconds: 3, leaseNamespace: leaseNs, metrics: true }),
+    );
   }
   const scheduler = await startTestScheduler(namespace, { defaultScheduler: false });
   const agent = await startTestNodeAgent(LOCAL_NODE_LABEL);
@@ -100,6 +103,18 @@ describe('translator replicas', () => {
     assert.equal(after.state, 'FINISHED', 'the YARN record outlives the objects');
     assert.equal(after.finalStatus, 'SUCCEEDED');
     assert.equal(replicas.filter((r) => r.isLeader()).length, 1, 'still exactly one leader');
+
+    // /metrics: the leader says so, and the submit job was handled by one of the two.
+    const scrape = async (r: RunningTranslator): Promise<string> => {
+      const addr = r.metricsServer?.address();
+      const port = addr && typeof addr === 'object' ? addr.port : 0;
+      return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    };
+    const texts = await Promise.all(replicas.map(scrape));
+    const leaderText = texts[replicas.findIndex((r) => r.isLeader())]!;
+    assert.match(leaderText, /^loom_translator_status_leader 1$/m);
+    assert.match(leaderText, /loom_translator_status_reconcile_duration_seconds_count\{result="changed"\} [1-9]/);
+    assert.match(texts.join('\n'), /loom_translator_jobs_total\{queue="yarn-submit",outcome="completed"\} 1/);
   });
 
   it('hands the lease over when the leader stops, and the new leader carries on', async () => {

@@ -15,6 +15,8 @@ export interface StatusPorts {
   startAttempt(appId: string): Promise<unknown>;
   /** How long a finished app's objects stay before `cleanup` removes them (ms). */
   retentionMs: number;
+  /** Told of every reconcile: whether the YARN record changed, and how long it took. */
+  observe?: (result: 'changed' | 'unchanged' | 'failed', seconds: number) => void;
   now: () => number;
   log: Logger;
 }
@@ -32,7 +34,16 @@ export class StatusController {
   enqueue(appId: string): void {
     const prev = this.chains.get(appId) ?? Promise.resolve();
     const next = prev
-      .then(() => this.reconcile(appId))
+      .then(async () => {
+        const started = performance.now();
+        try {
+          const changed = await this.reconcile(appId);
+          this.p.observe?.(changed ? 'changed' : 'unchanged', (performance.now() - started) / 1000);
+        } catch (err) {
+          this.p.observe?.('failed', (performance.now() - started) / 1000);
+          throw err;
+        }
+      })
       .catch((err: unknown) => this.p.log.warn({ appId, err }, 'status reconcile failed'))
       .finally(() => {
         if (this.chains.get(appId) === next) this.chains.delete(appId);
@@ -45,9 +56,10 @@ export class StatusController {
     while (this.chains.size) await Promise.all([...this.chains.values()]);
   }
 
-  async reconcile(appId: string): Promise<void> {
+  /** Brings one app's record in line with its pods; true when the record changed. */
+  async reconcile(appId: string): Promise<boolean> {
     const app = await this.p.store.get(appId);
-    if (!app) return;
+    if (!app) return false;
     const pods = this.p.podsOf(appId);
     if (isFinalState(app.state)) {
       // Finished pods keep their node's records and the apiserver's memory busy: they go after the retention, the
@@ -57,11 +69,12 @@ export class StatusController {
         this.p.log.info({ appId, state: app.state }, 'retention passed; deleting the app objects');
         await this.p.cleanup(appId);
       }
-      return;
+      return false;
     }
     const unit = this.p.unitOf(appId, app.attempts.at(-1)?.id ?? 1);
     const derived = deriveApp(app, pods, this.p.now(), unit);
-    if (JSON.stringify(derived.app) !== JSON.stringify(app)) {
+    const changed = JSON.stringify(derived.app) !== JSON.stringify(app);
+    if (changed) {
       // Re-derive inside the update, so a concurrent gateway write (kill, move) is never overwritten.
       await this.p.store.update(appId, (current) => deriveApp(current, pods, this.p.now(), unit).app);
     }
@@ -73,5 +86,6 @@ export class StatusController {
       this.p.log.info({ appId, attempt: derived.retryAttempt }, 'starting a new attempt');
       await this.p.startAttempt(appId);
     }
+    return changed;
   }
 }
