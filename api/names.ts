@@ -36,6 +36,14 @@ export const RECLAIMED_MILLICPU = 'resource.katalyst.kubewharf.io/reclaimed_mill
 export const RECLAIMED_MEMORY = 'resource.katalyst.kubewharf.io/reclaimed_memory';
 /** RFC 3339 time of the node agent's last report; the scheduler counts a stale report as zero capacity. */
 export const RECLAIMED_REPORT_TIME_ANNOTATION = 'node.loom.dev/reclaimed-report-time';
+/**
+ * Online pods' measured usage on the node (millicores, bytes) as of the report time: what `loom top` and the web UI
+ * show as "online" without scraping every agent.
+ */
+export const ONLINE_USAGE_ANNOTATIONS = {
+  milliCpu: 'node.loom.dev/online-usage-millicpu',
+  memory: 'node.loom.dev/online-usage-memory',
+} as const;
 
 /** Label that makes a pod a member of a SchedulingUnit (value: the unit's name, same namespace). */
 export const UNIT_LABEL = 'scheduling.loom.dev/unit';

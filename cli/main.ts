@@ -3,10 +3,13 @@ import { Command, CommanderError } from 'commander';
 import { registerClusterCommands } from './commands/cluster.ts';
 import { registerGatewayCommand } from './commands/gateway.ts';
 import { registerNodeAgentCommand } from './commands/node-agent.ts';
+import { registerQueuesCommand } from './commands/queues.ts';
 import { registerSchedulerCommand } from './commands/scheduler.ts';
 import { registerSimulatedAmCommand } from './commands/sim-am.ts';
+import { registerTopCommand } from './commands/top.ts';
 import { registerTranslatorCommand } from './commands/translator.ts';
 import { registerUpDownCommands } from './commands/up.ts';
+import { registerYarnCommands } from './commands/yarn.ts';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
@@ -26,6 +29,9 @@ registerTranslatorCommand(program);
 registerSchedulerCommand(program);
 registerNodeAgentCommand(program);
 registerSimulatedAmCommand(program);
+registerYarnCommands(program);
+registerTopCommand(program);
+registerQueuesCommand(program);
 
 try {
   await program.parseAsync(process.argv);

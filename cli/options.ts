@@ -37,3 +37,12 @@ export const quantityArg = (value: string): string => {
 export const progress = (line: string): void => {
   process.stderr.write(`[loom ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 };
+
+/**
+ * Ends a command that failed at run time (the RM refused, the cluster is unreachable): one line on stderr, exit 1.
+ * Not `program.error`, which is for usage mistakes and prints the help after the message.
+ */
+export function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}

@@ -29,7 +29,7 @@ export interface ReclaimReporter {
    * `allocatable` is what batch may use now; `capacity` what it could use with online pods idle (allocatable −
    * reserve), so `kubectl describe node` shows both the ceiling and the current share.
    */
-  report(node: string, allocatable: Amounts, capacity: Amounts, now: number): Promise<void>;
+  report(node: string, allocatable: Amounts, capacity: Amounts, now: number, onlineUsage: Amounts): Promise<void>;
 }
 
 /** Takes a `reclaimed_cores` pod off the node. */
@@ -105,7 +105,7 @@ export class NodeAgent {
       milliCpu: Math.max(0, node.allocatable.milliCpu - decision.reserve.milliCpu),
       memory: Math.max(0, node.allocatable.memory - decision.reserve.memory),
     };
-    await this.reporter.report(node.name, decision.published, capacity, now);
+    await this.reporter.report(node.name, decision.published, capacity, now, decision.onlineUsage);
 
     const reclaimed: ReclaimedPod[] = [];
     const reclaimedUsage = { milliCpu: 0, memory: 0 };

@@ -1,6 +1,11 @@
 import type { Logger } from 'pino';
 import type { KeepAliveClient } from '../../api/k8s/keepalive-client.ts';
-import { RECLAIMED_MEMORY, RECLAIMED_MILLICPU, RECLAIMED_REPORT_TIME_ANNOTATION } from '../../api/names.ts';
+import {
+  ONLINE_USAGE_ANNOTATIONS,
+  RECLAIMED_MEMORY,
+  RECLAIMED_MILLICPU,
+  RECLAIMED_REPORT_TIME_ANNOTATION,
+} from '../../api/names.ts';
 import type { ReclaimReporter } from '../agent.ts';
 import type { Amounts } from '../policy/reclaim-policy.ts';
 
@@ -12,7 +17,8 @@ const quantities = (a: Amounts): Record<string, string> => ({
 
 /**
  * Publishes reclaimed capacity on the Node: `status.capacity`/`status.allocatable` through the status subresource,
- * then the report time as an annotation (a Node's metadata cannot change through `/status`). The amounts are
+ * then the report time as an annotation (a Node's metadata cannot change through `/status`), with the online usage
+ * it was computed from. The amounts are
  * written only when they change; the time is refreshed every `refreshMs` so the scheduler, which counts a report
  * older than its staleness limit as zero, keeps trusting a steady node. The time is written after the amounts: it
  * vouches for them.
@@ -26,7 +32,13 @@ export class NodeReporter implements ReclaimReporter {
     private readonly refreshMs = 10_000,
   ) {}
 
-  async report(node: string, allocatable: Amounts, capacity: Amounts, now: number): Promise<void> {
+  async report(
+    node: string,
+    allocatable: Amounts,
+    capacity: Amounts,
+    now: number,
+    onlineUsage: Amounts,
+  ): Promise<void> {
     const alloc = quantities(allocatable);
     const cap = quantities(capacity);
     const key = JSON.stringify([alloc, cap]);
@@ -49,7 +61,16 @@ export class NodeReporter implements ReclaimReporter {
     const res = await this.client.request(
       'PATCH',
       path,
-      { metadata: { annotations: { [RECLAIMED_REPORT_TIME_ANNOTATION]: new Date(now).toISOString() } } },
+      {
+        metadata: {
+          annotations: {
+            [RECLAIMED_REPORT_TIME_ANNOTATION]: new Date(now).toISOString(),
+            // Usage rides along with the time (no write of its own): at most one refresh interval old.
+            [ONLINE_USAGE_ANNOTATIONS.milliCpu]: String(Math.round(onlineUsage.milliCpu)),
+            [ONLINE_USAGE_ANNOTATIONS.memory]: String(Math.round(onlineUsage.memory)),
+          },
+        },
+      },
       'application/merge-patch+json',
     );
     if (res.status >= 300) {
