@@ -12,6 +12,11 @@ const perNode = (registry: Registry, name: string, help: string): Gauge<'node'> 
  */
 export class AgentMetrics {
   readonly registry = new Registry();
+  private readonly allocatableCpu = perNode(
+    this.registry,
+    'loom_node_allocatable_millicpu',
+    'The node’s cpu allocatable, millicores: the whole that online, batch, reclaimable and idle split.',
+  );
   private readonly onlineCpu = perNode(
     this.registry,
     'loom_node_online_usage_millicpu',
@@ -76,6 +81,7 @@ export class AgentMetrics {
 
   record(r: TickResult, seconds: number): void {
     const node = r.node;
+    this.allocatableCpu.set({ node }, r.allocatable.milliCpu);
     this.onlineCpu.set({ node }, r.decision.onlineUsage.milliCpu);
     this.onlineMemory.set({ node }, r.decision.onlineUsage.memory);
     this.estimateCpu.set({ node }, r.decision.onlineEstimate.milliCpu);
@@ -95,6 +101,7 @@ export class AgentMetrics {
   /** Drops a node's series (gone from the fleet). */
   forget(node: string): void {
     for (const g of [
+      this.allocatableCpu,
       this.onlineCpu,
       this.onlineMemory,
       this.estimateCpu,

@@ -46,6 +46,7 @@ export interface Enforcer {
 /** What one sample of one node came to; the metrics and logs read it. */
 export interface TickResult {
   node: string;
+  allocatable: Amounts;
   decision: ReclaimDecision;
   /** Σ usage of the node's running `reclaimed_cores` pods. */
   reclaimedUsage: Amounts;
@@ -139,6 +140,7 @@ export class NodeAgent {
     await this.enforcer?.apply({ reclaimedMilliCpu: decision.published.milliCpu });
     return {
       node: node.name,
+      allocatable: node.allocatable,
       decision,
       reclaimedUsage,
       reclaimedPods: reclaimed.length,
