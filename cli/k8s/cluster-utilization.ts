@@ -20,6 +20,8 @@ const num = (v: string | undefined, parse: (s: string) => bigint): number => {
 /** One node's cpu split (millicores), as `loom top` prints it. */
 export interface NodeRow extends NodeUtilization {
   name: string;
+  /** Σ cpu requests of online pods: what batch could use without reclaimed cores is allocatable minus this. */
+  onlineRequests: number;
   pods: { online: number; batch: number };
 }
 
@@ -59,7 +61,7 @@ export function cpuRows(nodes: readonly V1Node[], pods: readonly V1Pod[], now: n
         batch: acc.batch,
         reclaimable: fresh ? num(n.status?.allocatable?.[RECLAIMED_MILLICPU], parseBytes) : 0,
       });
-      return { name, ...u, pods: { online: acc.online, batch: acc.batchPods } };
+      return { name, ...u, onlineRequests: acc.onlineRequests, pods: { online: acc.online, batch: acc.batchPods } };
     })
     .sort((x, y) => x.name.localeCompare(y.name));
 }
