@@ -1,4 +1,13 @@
-import { add, keyOf, nonZero, sub, type Member, type NodeInfo, type Resources } from './types.ts';
+import {
+  add,
+  keyOf,
+  nonZero,
+  sub,
+  type DisruptionBudget,
+  type Member,
+  type NodeInfo,
+  type Resources,
+} from './types.ts';
 
 /** A pod the cache counts on a node: bound (seen by the apiserver) or assumed (the binder's decision, in flight). */
 export interface PlacedMember {
@@ -22,6 +31,7 @@ export class SchedulerCache {
   private readonly nodes = new Map<string, NodeInfo>();
   private readonly placed = new Map<string, PlacedMember>();
   private readonly queueUsed = new Map<string, Resources>();
+  private readonly budgets = new Map<string, DisruptionBudget>();
   private readonly byUnit = new Map<string, Set<string>>();
   /** Placed pods whose node is not (yet) known, so accounting survives a node arriving after its pods. */
   private readonly orphans = new Map<string, PlacedMember>();
@@ -30,6 +40,19 @@ export class SchedulerCache {
   freedGeneration = 0;
 
   /** Adds or updates a node's facts, keeping what is placed on it. */
+  /** PodDisruptionBudgets, which preemption tries not to violate. */
+  upsertBudget(b: DisruptionBudget): void {
+    this.budgets.set(b.key, b);
+  }
+
+  removeBudget(key: string): void {
+    this.budgets.delete(key);
+  }
+
+  budgetList(): DisruptionBudget[] {
+    return [...this.budgets.values()];
+  }
+
   upsertNode(facts: NodeFacts): void {
     const old = this.nodes.get(facts.name);
     const info: NodeInfo = {

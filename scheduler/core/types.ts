@@ -39,6 +39,18 @@ export interface SelectorRequirement {
   values?: string[];
 }
 
+/**
+ * A PodDisruptionBudget as preemption weighs it: how many more of the pods it selects (in its namespace) may go now
+ * (`status.disruptionsAllowed`). Evicting past that is a violation the Eviction API would refuse.
+ */
+export interface DisruptionBudget {
+  /** `namespace/name`. */
+  key: string;
+  namespace: string;
+  selector: { matchLabels?: Record<string, string>; matchExpressions?: SelectorRequirement[] };
+  disruptionsAllowed: number;
+}
+
 /** `requiredDuringSchedulingIgnoredDuringExecution` node affinity: any term matches (OR), all requirements of a term (AND). */
 export interface NodeAffinity {
   terms: { matchExpressions: SelectorRequirement[] }[];

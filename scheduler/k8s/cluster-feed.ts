@@ -1,9 +1,9 @@
-import type { KubeConfig, KubernetesObject, V1Node, V1Pod } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject, V1Node, V1Pod, V1PodDisruptionBudget } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { SchedulerCache } from '../core/cache.ts';
 import { resolveQueueLimits, type QueueLimitSpec, type TierTotals } from '../core/queue-limits.ts';
 import type { SchedulingPipeline } from '../pipeline.ts';
-import { nodeFacts, podMember, queueLimitSpec, unitInfo } from './convert.ts';
+import { disruptionBudget, nodeFacts, podMember, queueLimitSpec, unitInfo } from './convert.ts';
 import { startInformers } from './informers.ts';
 import type { KeepAliveClient } from '../../api/k8s/keepalive-client.ts';
 
@@ -88,6 +88,11 @@ export async function startClusterFeed(
         },
       },
       pods: { upsert: onPod, remove: (p: V1Pod) => pipeline.podGone(podKey(p)) },
+      // Read by preemption only, in the same thread as the pipeline: straight into the cache.
+      budgets: {
+        upsert: (b: V1PodDisruptionBudget) => cache.upsertBudget(disruptionBudget(b)),
+        remove: (b: V1PodDisruptionBudget) => cache.removeBudget(disruptionBudget(b).key),
+      },
       units: {
         upsert: (u: KubernetesObject) => pipeline.unitUpsert(unitInfo(u)),
         remove: (u: KubernetesObject) => pipeline.unitRemoved(unitInfo(u).key),

@@ -1,4 +1,10 @@
-import { type V1Node, type V1Pod, type V1PodAffinityTerm, type V1ResourceRequirements } from '@kubernetes/client-node';
+import {
+  type V1Node,
+  type V1Pod,
+  type V1PodAffinityTerm,
+  type V1PodDisruptionBudget,
+  type V1ResourceRequirements,
+} from '@kubernetes/client-node';
 import {
   DEFAULT_QOS_LEVEL,
   PLACEHOLDER_LABEL,
@@ -15,7 +21,15 @@ import { parseBytes, parseMilliCpu, parseQuantity } from '../../api/quantity.ts'
 import type { QueueTier } from '../../api/queue.ts';
 import type { NodeFacts } from '../core/cache.ts';
 import type { QueueLimitSpec } from '../core/queue-limits.ts';
-import type { Member, PodAntiAffinityTerm, Resources, SelectorRequirement, Taint, Toleration } from '../core/types.ts';
+import type {
+  DisruptionBudget,
+  Member,
+  PodAntiAffinityTerm,
+  Resources,
+  SelectorRequirement,
+  Taint,
+  Toleration,
+} from '../core/types.ts';
 import type { UnitInfo } from '../core/unit.ts';
 
 const num = (q: string | number | undefined, parse: (v: string | number) => bigint): number => {
@@ -203,5 +217,31 @@ export function queueLimitSpec(q: QueueObject): QueueLimitSpec {
     ...(max ? { max } : {}),
     ...(q.spec?.capacity !== undefined ? { capacity: q.spec.capacity } : {}),
     ...(q.spec?.maximumCapacity !== undefined ? { maximumCapacity: q.spec.maximumCapacity } : {}),
+  };
+}
+
+/**
+ * A PodDisruptionBudget as preemption weighs it. policy/v1: an empty selector selects every pod of the namespace, an
+ * absent one none (such a budget then constrains nothing: unlimited disruptions).
+ */
+export function disruptionBudget(b: V1PodDisruptionBudget): DisruptionBudget {
+  const namespace = b.metadata?.namespace ?? 'default';
+  const sel = b.spec?.selector;
+  return {
+    key: `${namespace}/${b.metadata?.name ?? ''}`,
+    namespace,
+    selector: {
+      ...(sel?.matchLabels ? { matchLabels: sel.matchLabels } : {}),
+      ...(sel?.matchExpressions
+        ? {
+            matchExpressions: sel.matchExpressions.map((e) => ({
+              key: e.key,
+              operator: e.operator as SelectorRequirement['operator'],
+              ...(e.values ? { values: e.values } : {}),
+            })),
+          }
+        : {}),
+    },
+    disruptionsAllowed: sel ? (b.status?.disruptionsAllowed ?? 0) : Number.POSITIVE_INFINITY,
   };
 }

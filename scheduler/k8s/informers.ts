@@ -4,6 +4,7 @@ import {
   type KubernetesObject,
   type V1Node,
   type V1Pod,
+  type V1PodDisruptionBudget,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { GROUP, QUEUE, SCHEDULING_UNIT, VERSION } from '../../api/names.ts';
@@ -13,6 +14,7 @@ import type { KeepAliveClient } from '../../api/k8s/keepalive-client.ts';
 export type { Handlers, RunningInformer };
 
 export interface ClusterHandlers {
+  budgets: Handlers<V1PodDisruptionBudget>;
   nodes: Handlers<V1Node>;
   pods: Handlers<V1Pod>;
   units: Handlers<KubernetesObject>;
@@ -43,6 +45,14 @@ export async function startInformers(
     inform(kc, 'nodes', '/api/v1/nodes', list<V1Node>('/api/v1/nodes'), h.nodes, log),
     inform(kc, 'queues', queues, list(queues), h.queues, log),
     inform(kc, 'units', units, list(units), h.units, log),
+    inform(
+      kc,
+      'poddisruptionbudgets',
+      '/apis/policy/v1/poddisruptionbudgets',
+      list<V1PodDisruptionBudget>('/apis/policy/v1/poddisruptionbudgets'),
+      h.budgets,
+      log,
+    ),
   ]);
   started.push(await inform(kc, 'pods', '/api/v1/pods', list<V1Pod>('/api/v1/pods'), h.pods, log));
   return started;

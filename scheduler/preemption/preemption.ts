@@ -1,6 +1,7 @@
 import type { SchedulerCache } from '../core/cache.ts';
-import { keyOf, nonZero, type Member, type NodeInfo } from '../core/types.ts';
+import { keyOf, nonZero, type DisruptionBudget, type Member, type NodeInfo } from '../core/types.ts';
 import type { Framework } from '../framework/runtime.ts';
+import { matchesSelector } from '../plugins/label-selector.ts';
 import { Overlay } from '../schedule/overlay.ts';
 
 /** Pods that leave together: a lone pod, or every placed member of a gang (never half a gang). */
@@ -20,7 +21,21 @@ export interface PreemptionPlan {
   nominated: Map<string, string>;
 }
 
-/** Fewer online victims, then a lower highest priority, then fewer pods. */
+/**
+ * How many evictions in `victims` go past what their PodDisruptionBudgets allow (kube-scheduler counts these first
+ * when it picks a node to preempt on: the Eviction API would refuse exactly those).
+ */
+export function budgetViolations(victims: readonly Member[], budgets: readonly DisruptionBudget[]): number {
+  let violations = 0;
+  for (const b of budgets) {
+    let matched = 0;
+    for (const v of victims) if (v.namespace === b.namespace && matchesSelector(v.labels ?? {}, b.selector)) matched++;
+    violations += Math.max(0, matched - Math.max(0, b.disruptionsAllowed));
+  }
+  return violations;
+}
+
+/** Fewer budget violations, then fewer online victims, then a lower highest priority, then fewer pods. */
 const cheaper = (a: readonly number[], b: readonly number[]): boolean => {
   for (let i = 0; i < a.length; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
   return false;
@@ -52,9 +67,10 @@ function without(node: NodeInfo, gone: readonly Member[]): NodeInfo {
 
 /**
  * Finds a minimal set of lower-priority pods whose eviction lets every member of a unit fit (kube-scheduler's
- * DefaultPreemption, extended to gangs): `reclaimed_cores` pods are taken before online ones and lower priorities
- * before higher; a gang is evicted whole or not at all; after choosing, victims whose removal turned out not to be
- * needed are reprieved, most important first. Returns undefined when even evicting everything eligible would not
+ * DefaultPreemption, extended to gangs): the node whose victims break the fewest PodDisruptionBudgets wins, then
+ * `reclaimed_cores` pods are taken before online ones and lower priorities before higher; a gang is evicted whole or
+ * not at all; after choosing, victims whose removal turned out not to be needed are reprieved, budget-protected and
+ * most important first. Returns undefined when even evicting everything eligible would not
  * place the whole unit: then nothing is evicted.
  */
 export function planPreemption(
@@ -87,6 +103,11 @@ export function planPreemption(
   const order = (a: VictimGroup, b: VictimGroup): number =>
     Number(b.reclaimed) - Number(a.reclaimed) || a.priority - b.priority || size(b) - size(a);
 
+  const budgets = cache.budgetList();
+  const isProtected = (g: VictimGroup): boolean =>
+    budgets.some((b) =>
+      g.members.some((m) => m.namespace === b.namespace && matchesSelector(m.labels ?? {}, b.selector)),
+    );
   const chosen = new Set<VictimGroup>();
   const overlay = new Overlay();
   const nominated = new Map<string, string>();
@@ -103,24 +124,27 @@ export function planPreemption(
   };
 
   for (const m of members) {
-    let best: { node: string; add: VictimGroup[]; cost: [number, number, number] } | undefined;
+    let best: { node: string; add: VictimGroup[]; cost: [number, number, number, number] } | undefined;
     let examined = 0;
     for (const node of cache.nodeList()) {
       if (fitsOn(m, node)) {
-        best = { node: node.name, add: [], cost: [0, -Infinity, 0] };
+        best = { node: node.name, add: [], cost: [0, 0, -Infinity, 0] };
         break;
       }
       const candidates = [...(groupsOnNode.get(node.name) ?? [])].filter((g) => groups.has(g.key) && !chosen.has(g));
       if (candidates.length === 0 || examined++ >= maxNodes) continue;
       candidates.sort(order);
       if (!fitsOn(m, node, candidates)) continue;
-      // Reprieve: put back the most important groups first while the member still fits.
+      // Reprieve: put back first the groups a PodDisruptionBudget protects, then the most important ones, while
+      // the member still fits (kube-scheduler reprieves budget-violating victims first for the same reason).
       const add = [...candidates];
-      for (const g of [...candidates].reverse()) {
+      const protectedFirst = [...candidates].reverse().sort((a, b) => Number(isProtected(b)) - Number(isProtected(a)));
+      for (const g of protectedFirst) {
         const rest = add.filter((x) => x !== g);
         if (fitsOn(m, node, rest)) add.splice(add.indexOf(g), 1);
       }
-      const cost: [number, number, number] = [
+      const cost: [number, number, number, number] = [
+        budgetViolations([...[...chosen, ...add].flatMap((g) => g.members)], budgets),
         add.filter((g) => !g.reclaimed).length,
         Math.max(...add.map((g) => g.priority)),
         add.reduce((n, g) => n + g.members.length, 0),

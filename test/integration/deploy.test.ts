@@ -56,6 +56,7 @@ describe('deploy/base', () => {
       ['loom-scheduler', ['create', 'pods', '--subresource=eviction', '-n', 'default'], 'yes'],
       ['loom-scheduler', ['patch', 'schedulingunits.scheduling.loom.dev', '--subresource=status', '-n', 'yarn'], 'yes'],
       ['loom-scheduler', ['update', 'leases.coordination.k8s.io', '-n', 'loom-system'], 'yes'],
+      ['loom-scheduler', ['watch', 'poddisruptionbudgets.policy', '--all-namespaces'], 'yes'],
       ['loom-scheduler', ['create', 'pods', '-n', 'yarn'], 'no'],
       ['loom-scheduler', ['update', 'leases.coordination.k8s.io', '-n', 'kube-system'], 'no'],
       ['loom-node-agent', ['patch', 'nodes', '--subresource=status'], 'yes'],

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { resolveQueueLimits, type TierTotals } from '../../../scheduler/core/queue-limits.ts';
-import { nodeFacts, podMember, queueLimitSpec, unitInfo } from '../../../scheduler/k8s/convert.ts';
+import { disruptionBudget, nodeFacts, podMember, queueLimitSpec, unitInfo } from '../../../scheduler/k8s/convert.ts';
 
 const GI = 1024 ** 3;
 
@@ -144,5 +144,29 @@ describe('Kubernetes objects → scheduler values', () => {
       [u.key, u.queue, u.priority, u.minMember, u.timeoutSeconds, u.mode, u.finished, u.uid],
       ['yarn/u', 'spark', 3, 21, 60, 'soft', true, 'x'],
     );
+  });
+});
+
+describe('disruptionBudget', () => {
+  it('reads selector and disruptionsAllowed; an absent selector constrains nothing', () => {
+    assert.deepEqual(
+      disruptionBudget({
+        metadata: { name: 'web', namespace: 'shop' },
+        spec: {
+          selector: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['a'] }] },
+        },
+        status: { disruptionsAllowed: 1, currentHealthy: 3, desiredHealthy: 2, expectedPods: 3 },
+      }),
+      {
+        key: 'shop/web',
+        namespace: 'shop',
+        selector: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['a'] }] },
+        disruptionsAllowed: 1,
+      },
+    );
+    const none = disruptionBudget({ metadata: { name: 'x', namespace: 'shop' }, spec: {} });
+    assert.equal(none.disruptionsAllowed, Number.POSITIVE_INFINITY);
+    const fresh = disruptionBudget({ metadata: { name: 'y', namespace: 'shop' }, spec: { selector: {} } });
+    assert.equal(fresh.disruptionsAllowed, 0, 'no status yet: allow nothing');
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { Member } from '../../../scheduler/core/types.ts';
 import type { SchedulingPipeline } from '../../../scheduler/pipeline.ts';
-import { planPreemption } from '../../../scheduler/preemption/preemption.ts';
+import { budgetViolations, planPreemption } from '../../../scheduler/preemption/preemption.ts';
 import { makePipeline, member, nodeFacts, unit } from '../../builders/pipeline.ts';
 
 const GI = 1024 ** 3;
@@ -74,6 +74,58 @@ describe('planPreemption', () => {
       plan?.victims.map((v) => v.name),
       ['web'],
     );
+  });
+});
+
+describe('planPreemption with PodDisruptionBudgets', () => {
+  const web = (name: string, priority = 0): Member => member(name, { cpu: 8, priority, labels: { app: 'web' } });
+  const pdb = (allowed: number) => ({
+    key: 'yarn/web',
+    namespace: 'yarn',
+    selector: { matchLabels: { app: 'web' } },
+    disruptionsAllowed: allowed,
+  });
+
+  it('prefers the node whose victims break no budget, even at a higher priority', () => {
+    const t = makePipeline();
+    t.cache.upsertNode(nodeFacts('a', 8, 64));
+    t.cache.upsertNode(nodeFacts('b', 8, 64));
+    t.cache.place(web('web-0', 1), 'a', false);
+    t.cache.place(member('batchy', { cpu: 8, priority: 5 }), 'b', false);
+    t.cache.upsertBudget(pdb(0));
+    const plan = planPreemption([member('hi', { cpu: 8, priority: 10 })], 10, t.cache, fw(t));
+    // Without the budget web-0 (priority 1) would go; the budget allows no disruption, so batchy (5) goes instead.
+    assert.deepEqual(
+      plan?.victims.map((v) => v.name),
+      ['batchy'],
+    );
+    t.cache.removeBudget('yarn/web');
+    const unguarded = planPreemption([member('hi', { cpu: 8, priority: 10 })], 10, t.cache, fw(t));
+    assert.deepEqual(
+      unguarded?.victims.map((v) => v.name),
+      ['web-0'],
+    );
+  });
+
+  it('counts violations past disruptionsAllowed, per namespace and selector', () => {
+    const victims = [web('w-0'), web('w-1'), web('w-2'), member('other', { labels: { app: 'web' }, namespace: 'x' })];
+    assert.equal(budgetViolations(victims, [pdb(1)]), 2);
+    assert.equal(budgetViolations(victims, [pdb(5)]), 0);
+    assert.equal(budgetViolations(victims, []), 0);
+  });
+
+  it('still preempts when every choice breaks a budget (the Eviction API then decides), breaking the fewest', () => {
+    const t = makePipeline();
+    t.cache.upsertNode(nodeFacts('a', 16, 64));
+    t.cache.upsertNode(nodeFacts('b', 8, 64));
+    t.cache.place(web('a-0'), 'a', false);
+    t.cache.place(web('a-1'), 'a', false);
+    t.cache.place(web('b-0'), 'b', false);
+    t.cache.upsertBudget(pdb(0));
+    const plan = planPreemption([member('hi', { cpu: 16, priority: 10 })], 10, t.cache, fw(t));
+    assert.deepEqual(plan?.victims.map((v) => v.name).sort(), ['a-0', 'a-1']);
+    const small = planPreemption([member('hi', { cpu: 8, priority: 10 })], 10, t.cache, fw(t));
+    assert.equal(small?.victims.length, 1, 'one violation rather than two');
   });
 });
 
