@@ -61,6 +61,7 @@ export class SchedulerCache {
       reclaimedRequested: old?.reclaimedRequested ?? { milliCpu: 0, memory: 0 },
       scoreRequested: old?.scoreRequested ?? { milliCpu: 0, memory: 0 },
       pods: old?.pods ?? new Map(),
+      ...(old?.antiAffinityPods ? { antiAffinityPods: old.antiAffinityPods } : {}),
     };
     this.nodes.set(facts.name, info);
     if (!old) {
@@ -115,8 +116,18 @@ export class SchedulerCache {
       node.scoreRequested = { milliCpu: sr.milliCpu + sign * nz.milliCpu, memory: sr.memory + sign * nz.memory };
     }
     node.pods ??= new Map();
-    if (sign > 0) node.pods.set(key, { namespace: m.namespace, labels: m.labels ?? {} });
-    else node.pods.delete(key);
+    if (sign > 0) {
+      const placed = {
+        namespace: m.namespace,
+        labels: m.labels ?? {},
+        ...(m.podAntiAffinity?.length ? { podAntiAffinity: m.podAntiAffinity } : {}),
+      };
+      node.pods.set(key, placed);
+      if (placed.podAntiAffinity) (node.antiAffinityPods ??= new Map()).set(key, placed);
+    } else {
+      node.pods.delete(key);
+      node.antiAffinityPods?.delete(key);
+    }
   }
 
   private accountQueue(m: Member, sign: 1 | -1): void {

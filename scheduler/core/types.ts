@@ -97,6 +97,8 @@ export interface Member {
 export interface PlacedPod {
   namespace: string;
   labels: Record<string, string>;
+  /** Its own required anti-affinity: newcomers it matches must keep out of its domains (the rule is symmetric). */
+  podAntiAffinity?: PodAntiAffinityTerm[];
 }
 
 /** A node as the scheduler sees it: what it offers online and reclaimed, and what is already placed there. */
@@ -122,6 +124,8 @@ export interface NodeInfo {
   scoreRequested?: { milliCpu: number; memory: number };
   /** Pods placed on the node (bound or assumed), keyed `namespace/name`; only read by affinity plugins. */
   pods?: Map<string, PlacedPod>;
+  /** The subset of `pods` with required anti-affinity terms, so the symmetric check skips nodes without any. */
+  antiAffinityPods?: Map<string, PlacedPod>;
 }
 
 /** kube-scheduler's defaults for scoring a pod that requests nothing (`schedutil.DefaultMilliCPURequest` etc.). */

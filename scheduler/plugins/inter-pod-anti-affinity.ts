@@ -30,15 +30,38 @@ function termError(term: PodAntiAffinityTerm): string | undefined {
  * finding the domains that already hold a matching pod, happens once in PreFilter, so Filter, which runs for every
  * node, is a lookup per topology key.
  *
- * Only the member's own terms are enforced: the terms of pods already placed are not (that needs them on
- * `PlacedPod`).
+ * Symmetric, as in kube-scheduler: a placed pod whose own terms match the member keeps it out of that pod's domains
+ * too (a web replica saying "no other web on my node" repels the next one even if the newcomer says nothing). Only
+ * nodes with such pods are looked at (`NodeInfo.antiAffinityPods`), so members without terms stay cheap.
  */
 export const interPodAntiAffinity = (): PreFilterPlugin & FilterPlugin => ({
   name: PLUGINS.interPodAntiAffinity,
   preFilter: (state, member, nodes) => {
     const terms = member.podAntiAffinity ?? [];
+    const self = keyOf(member);
+    const domains = new Map<string, Set<string>>();
+    const forbid = (topologyKey: string, value: string): void => {
+      let values = domains.get(topologyKey);
+      if (!values) domains.set(topologyKey, (values = new Set()));
+      values.add(value);
+    };
+    // Existing pods' terms against the member.
+    for (const node of nodes) {
+      if (!node.antiAffinityPods?.size) continue;
+      for (const [key, pod] of node.antiAffinityPods) {
+        if (key === self) continue;
+        for (const term of pod.podAntiAffinity ?? []) {
+          const value = labelValue(node.labels, term.topologyKey);
+          if (value === undefined || termError(term) !== undefined) continue;
+          const namespaces = term.namespaces?.length ? term.namespaces : [pod.namespace];
+          if (namespaces.includes(member.namespace) && matchesSelector(member.labels ?? {}, term.selector)) {
+            forbid(term.topologyKey, value);
+          }
+        }
+      }
+    }
     if (terms.length === 0) {
-      state.write(antiAffinityStateKey, NO_DOMAINS);
+      state.write(antiAffinityStateKey, domains.size ? domains : NO_DOMAINS);
       return Status.SUCCESS;
     }
     for (const term of terms) {
@@ -46,12 +69,10 @@ export const interPodAntiAffinity = (): PreFilterPlugin & FilterPlugin => ({
       // kube-scheduler's wording; unresolvable because no node can ever satisfy a term that does not parse.
       if (err !== undefined) return Status.unresolvable(`parsing pod: ${err}`);
     }
-    const self = keyOf(member);
     const compiled = terms.map((term) => ({
       term,
       namespaces: new Set(term.namespaces?.length ? term.namespaces : [member.namespace]),
     }));
-    const domains = new Map<string, Set<string>>();
     for (const node of nodes) {
       if (!node.pods?.size) continue;
       for (const { term, namespaces } of compiled) {
@@ -61,9 +82,7 @@ export const interPodAntiAffinity = (): PreFilterPlugin & FilterPlugin => ({
         for (const [key, pod] of node.pods) {
           // The member itself may already be assumed somewhere (a retry, the binder's re-check).
           if (key === self || !namespaces.has(pod.namespace) || !matchesSelector(pod.labels, term.selector)) continue;
-          let values = domains.get(term.topologyKey);
-          if (!values) domains.set(term.topologyKey, (values = new Set()));
-          values.add(value);
+          forbid(term.topologyKey, value);
           break;
         }
       }

@@ -48,6 +48,7 @@ function without(node: NodeInfo, gone: readonly Member[]): NodeInfo {
   const reclaimedRequested = { ...node.reclaimedRequested };
   const scoreRequested = { ...(node.scoreRequested ?? { milliCpu: 0, memory: 0 }) };
   const pods = new Map(node.pods);
+  const antiAffinityPods = node.antiAffinityPods ? new Map(node.antiAffinityPods) : undefined;
   for (const m of gone) {
     requested.pods -= m.requests.pods;
     if (m.qos === 'reclaimed_cores') {
@@ -61,8 +62,16 @@ function without(node: NodeInfo, gone: readonly Member[]): NodeInfo {
       scoreRequested.memory -= nz.memory;
     }
     pods.delete(keyOf(m));
+    antiAffinityPods?.delete(keyOf(m));
   }
-  return { ...node, requested, reclaimedRequested, scoreRequested, pods };
+  return {
+    ...node,
+    requested,
+    reclaimedRequested,
+    scoreRequested,
+    pods,
+    ...(antiAffinityPods ? { antiAffinityPods } : {}),
+  };
 }
 
 /**

@@ -20,6 +20,7 @@ import {
 } from '../../../scheduler/plugins/label-selector.ts';
 import { PLUGINS } from '../../../scheduler/plugins/names.ts';
 import { ERR_REASON_POD, nodeAffinity } from '../../../scheduler/plugins/node-affinity.ts';
+import { SchedulerCache } from '../../../scheduler/core/cache.ts';
 import { makeMember, makeNode } from '../../builders/scheduler.ts';
 
 const NOW = 1_795_770_000_000;
@@ -271,6 +272,30 @@ describe('InterPodAntiAffinity', () => {
   for (const { name, member, nodes, want } of cases) {
     it(name, () => assert.deepEqual(feasible(findAll(fw, member, nodes)), want));
   }
+
+  it("is symmetric: a placed pod's own terms keep matching newcomers out, even newcomers without terms", () => {
+    const cache = new SchedulerCache();
+    for (const [name, zone] of [
+      ['a', 'z1'],
+      ['b', 'z1'],
+      ['c', 'z2'],
+    ] as const)
+      cache.upsertNode(host(name, zone).obj());
+    const guard = makeMember().name('web-0').labels({ app: 'web' }).antiAffinity(byZone).obj();
+    cache.place(guard, 'a', false);
+    const web = makeMember().name('web-1').labels({ app: 'web' }).obj();
+    const db = makeMember().name('db-1').labels({ app: 'db' }).obj();
+    assert.deepEqual(feasible(findAll(fw, web, [...cache.nodeList()])), ['c'], 'zone z1 is web-0’s');
+    assert.deepEqual(
+      feasible(findAll(fw, db, [...cache.nodeList()])),
+      ['a', 'b', 'c'],
+      'its selector does not match db',
+    );
+    const other = makeMember().name('web-2').namespace('other').labels({ app: 'web' }).obj();
+    assert.deepEqual(feasible(findAll(fw, other, [...cache.nodeList()])), ['a', 'b', 'c'], 'its own namespace only');
+    cache.unplace('default/web-0');
+    assert.deepEqual(feasible(findAll(fw, web, [...cache.nodeList()])), ['a', 'b', 'c'], 'gone with the pod');
+  });
 
   it('rejects as Unschedulable (preemption can help), attributed to the plugin', () => {
     const nodes = [host('a').pod('default/web-1', 'default', { app: 'web' }).obj()];
