@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 LOOM := node bin/loom.mjs
 
-.PHONY: test demo deps npm control-plane redis lint typecheck unit integration crds clean-cache
+.PHONY: test demo deps npm control-plane redis chromium lint typecheck unit integration crds clean-cache
 
 ## test: install what is missing, then lint + typecheck + unit + integration (real apiserver, kwok, Redis)
 test: deps lint typecheck unit integration
@@ -12,7 +12,7 @@ test: deps lint typecheck unit integration
 demo: deps
 	bash hack/demo.sh
 
-deps: npm control-plane redis
+deps: npm control-plane redis chromium
 
 npm: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
@@ -24,6 +24,10 @@ control-plane:
 
 redis:
 	bash hack/ensure-redis.sh
+
+## chromium: Debian's chromium, which the web UI's browser test drives (test/browser/)
+chromium:
+	bash hack/ensure-chromium.sh
 
 lint: npm
 	npx eslint .

@@ -380,6 +380,8 @@ async function main(): Promise<void> {
       prefix: p,
       logLevel: 'warn',
       version: 'bench',
+      // The RM has no operators' UI: compare the REST API alone.
+      ui: false,
     });
   const loomResults = await using(
     `Redis keys ${prefix}*`,

@@ -9,6 +9,7 @@ import { errorHandler } from './middleware/error-handler.ts';
 import { appsRouter } from './routes/apps.ts';
 import { clusterRouter } from './routes/cluster.ts';
 import type { AppService } from './services/app-service.ts';
+import { uiRouter, type UiDeps } from './ui/router.ts';
 
 /** Collaborators of the gateway; `main.ts` builds them from flags, tests from fixtures. */
 export interface GatewayDeps {
@@ -19,6 +20,8 @@ export interface GatewayDeps {
   now: () => number;
   startedOn: number;
   loomVersion: string;
+  /** The web UI's backend; absent, `/ui` is not served (`loom gateway --no-ui`). */
+  ui?: UiDeps;
 }
 
 /** Every route under /ws/v1/cluster and the methods it answers, for 405 vs 404. */
@@ -102,6 +105,7 @@ export function createGateway(d: GatewayDeps): Express {
     next(new RemoteError('NotFound', `HTTP 404 Not Found: ${req.baseUrl}${req.path}`));
   });
   app.use('/ws/v1/cluster', ws);
+  if (d.ui) app.use('/ui', uiRouter(d.ui));
   app.use(errorHandler(d.log));
   return app;
 }

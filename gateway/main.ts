@@ -6,6 +6,8 @@ import { createGateway } from './app.ts';
 import { parseAcl, type AuthConfig } from './auth/principal.ts';
 import { loadKubeConfig } from '../api/k8s/kubeconfig.ts';
 import { KubeClusterView } from './k8s/kube-cluster-view.ts';
+import { KubeUiClusterSource } from './k8s/ui-cluster-source.ts';
+import { startWebUi } from './ui/web-ui.ts';
 import { AppService } from './services/app-service.ts';
 import { BullIntakeQueue } from './store/intake-queue.ts';
 import { RedisAppStore } from './store/redis-app-store.ts';
@@ -41,6 +43,8 @@ export interface GatewayOptions {
   maxAllocationVcores: number;
   logLevel: string;
   version: string;
+  /** Serve the web UI at /ui (and run its informers and sampler). @defaultValue true */
+  ui?: boolean;
 }
 
 /** The defaults of `loom gateway` (YARN's own defaults where YARN has one), for embedding the gateway. */
@@ -60,6 +64,7 @@ export function defaultGatewayOptions(o: Pick<GatewayOptions, 'redisUrl'> & Part
     maxAllocationVcores: 4,
     logLevel: 'info',
     version: 'embedded',
+    ui: true,
     ...o,
   };
 }
@@ -133,7 +138,21 @@ export async function runGateway(
     maxAppAttempts: o.maxAppAttempts,
   });
   await apps.clusterTimestamp();
-  const app = createGateway({ apps, cluster, auth, log, now, startedOn: now(), loomVersion: o.version });
+  // On unless turned off: the extra informers (every bound pod, units) and the sampler run only for the UI.
+  const ui =
+    o.ui === false
+      ? undefined
+      : await startWebUi(new KubeUiClusterSource({ kubeconfig: kc, log: log.child({ name: 'gateway.ui' }) }), { now });
+  const app = createGateway({
+    apps,
+    cluster,
+    auth,
+    log,
+    now,
+    startedOn: now(),
+    loomVersion: o.version,
+    ...(ui ? { ui } : {}),
+  });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(o.port, o.host, () => resolve(s));
     s.on('error', reject);
@@ -141,13 +160,14 @@ export async function runGateway(
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : o.port;
   const base = `http://${o.host}:${port}`;
-  log.info({ url: base }, 'gateway listening');
+  log.info({ url: base, ui: ui ? `${base}/ui/` : 'off' }, 'gateway listening');
   let closing: Promise<void> | undefined;
   return {
     url: base,
     close: () =>
       (closing ??= (async () => {
         await new Promise<void>((r) => server.close(() => r()));
+        await ui?.close();
         await cluster.stop();
         await intake.close();
         await redis.quit().catch(() => undefined);

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { loadKubeConfig } from '../api/k8s/kubeconfig.ts';
-import { readCpuRows, type NodeRow } from '../cli/k8s/cluster-utilization.ts';
+import { readCpuRows, type NodeRow } from '../api/k8s/cluster-utilization.ts';
 import { RmClient } from '../cli/rm-client.ts';
 
 const { values: o } = parseArgs({

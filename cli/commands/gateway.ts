@@ -32,6 +32,7 @@ export function registerGatewayCommand(program: Command, version: string): void 
     .option('--max-allocation-mb <mb>', 'yarn.scheduler.maximum-allocation-mb', intIn(1, 1 << 30), 8192)
     .option('--max-allocation-vcores <n>', 'yarn.scheduler.maximum-allocation-vcores', intIn(1, 1 << 20), 4)
     .option('--log-level <level>', 'pino log level', process.env.LOG_LEVEL ?? 'info')
+    .option('--no-ui', 'do not serve the web UI at /ui (nor watch the pods and units it shows)')
     .action(async (flags: Omit<GatewayOptions, 'version'> & { redisUrl?: string }) => {
       if (!flags.redisUrl) throw new Error('--redis-url (or REDIS_URL) is required');
       const gw = await (

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { sumUtilization, type NodeUtilization } from '../../api/utilization.ts';
 import { readState, resolveStateDir } from '../../hack/local-cluster/state.ts';
 import { fail, intIn } from '../options.ts';
-import type { NodeRow } from '../k8s/cluster-utilization.ts';
+import type { NodeRow } from '../../api/k8s/cluster-utilization.ts';
 
 const WIDTH = 40;
 const cores = (m: number): string => (m / 1000).toFixed(1).padStart(6);
@@ -58,7 +58,7 @@ export function registerTopCommand(program: Command): void {
     .action(async (f: { kubeconfig?: string; limit: number; watch: boolean; interval: number; count?: number }) => {
       const [{ loadKubeConfig }, { readCpuRows }] = await Promise.all([
         import('../../api/k8s/kubeconfig.ts'),
-        import('../k8s/cluster-utilization.ts'),
+        import('../../api/k8s/cluster-utilization.ts'),
       ]);
       // The local cluster's kubeconfig when nothing else is given: `loom top` right after `loom up` just works.
       const local = readState(resolveStateDir(program.opts<{ stateDir?: string }>().stateDir))?.kubeconfig;

@@ -306,6 +306,7 @@ async function main(): Promise<number> {
         prefix,
         logLevel: 'silent',
         version: 'conformance',
+        ui: false,
       }),
     );
     cleanups.push({ name: `gateway ${gw.url}`, run: () => gw.close() });

@@ -44,6 +44,7 @@ describe('deploy/base', () => {
     const expectations: [string, string[], 'yes' | 'no'][] = [
       ['loom-gateway', ['list', 'pods', '--all-namespaces'], 'yes'],
       ['loom-gateway', ['watch', 'queues.scheduling.loom.dev'], 'yes'],
+      ['loom-gateway', ['watch', 'schedulingunits.scheduling.loom.dev', '--all-namespaces'], 'yes'],
       ['loom-gateway', ['create', 'pods', '-n', 'yarn'], 'no'],
       ['loom-gateway', ['get', 'secrets', '-n', 'yarn'], 'no'],
       ['loom-translator', ['create', 'pods', '-n', 'yarn'], 'yes'],

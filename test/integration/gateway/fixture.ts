@@ -8,6 +8,8 @@ import { pino } from 'pino';
 import { createGateway } from '../../../gateway/app.ts';
 import { parseAcl, type AuthConfig } from '../../../gateway/auth/principal.ts';
 import { KubeClusterView } from '../../../gateway/k8s/kube-cluster-view.ts';
+import { KubeUiClusterSource } from '../../../gateway/k8s/ui-cluster-source.ts';
+import { startWebUi, type WebUiOptions } from '../../../gateway/ui/web-ui.ts';
 import { AppService } from '../../../gateway/services/app-service.ts';
 import { BullIntakeQueue } from '../../../gateway/store/intake-queue.ts';
 import { RedisAppStore } from '../../../gateway/store/redis-app-store.ts';
@@ -30,7 +32,8 @@ export interface GatewayFixture {
   close(): Promise<void>;
 }
 
-export async function startGateway(o: { maxCompletedApps?: number } = {}): Promise<GatewayFixture> {
+/** `ui`: serve the web UI at /ui as `loom gateway` does by default (off here unless asked, to keep other tests lean). */
+export async function startGateway(o: { maxCompletedApps?: number; ui?: WebUiOptions } = {}): Promise<GatewayFixture> {
   const { redisUrl, kubeconfig } = clusterEnv();
   const prefix = `it-${randomUUID().slice(0, 8)}:`;
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
@@ -54,7 +57,17 @@ export async function startGateway(o: { maxCompletedApps?: number } = {}): Promi
   const now = Date.now;
   const store = new RedisAppStore(redis, prefix, o.maxCompletedApps ?? 1000);
   const apps = new AppService({ store, intake, cluster, auth, now, maxPriority: 10, maxAppAttempts: 2 });
-  const app = createGateway({ apps, cluster, auth, log, now, startedOn: now(), loomVersion: 'test' });
+  const ui = o.ui ? await startWebUi(new KubeUiClusterSource({ kubeconfig: kc, log }), { now, ...o.ui }) : undefined;
+  const app = createGateway({
+    apps,
+    cluster,
+    auth,
+    log,
+    now,
+    startedOn: now(),
+    loomVersion: 'test',
+    ...(ui ? { ui } : {}),
+  });
   const submitQueue = new Queue(SUBMIT_QUEUE, { connection, prefix: bullPrefix });
   const killQueue = new Queue(KILL_QUEUE, { connection, prefix: bullPrefix });
   const updateQueue = new Queue(UPDATE_QUEUE, { connection, prefix: bullPrefix });
@@ -71,6 +84,7 @@ export async function startGateway(o: { maxCompletedApps?: number } = {}): Promi
     updateQueue,
     close: async () => {
       await new Promise<void>((r) => server.close(() => r()));
+      await ui?.close();
       await cluster.stop();
       await submitQueue.obliterate({ force: true }).catch(() => undefined);
       await killQueue.obliterate({ force: true }).catch(() => undefined);

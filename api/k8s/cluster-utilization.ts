@@ -5,9 +5,9 @@ import {
   QOS_LEVEL_ANNOTATION,
   RECLAIMED_MILLICPU,
   RECLAIMED_REPORT_TIME_ANNOTATION,
-} from '../../api/names.ts';
-import { parseBytes, parseMilliCpu } from '../../api/quantity.ts';
-import { nodeUtilization, type NodeUtilization } from '../../api/utilization.ts';
+} from '../names.ts';
+import { parseBytes, parseMilliCpu } from '../quantity.ts';
+import { nodeUtilization, type NodeUtilization } from '../utilization.ts';
 
 const num = (v: string | undefined, parse: (s: string) => bigint): number => {
   try {
