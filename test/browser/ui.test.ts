@@ -6,7 +6,6 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import {
   API_VERSION,
   GROUP,
-  LOCAL_NODE_LABEL,
   SCHEDULER_NAME,
   SCHEDULING_UNIT,
   UNIT_LABEL,
@@ -15,16 +14,8 @@ import {
 } from '../../api/names.ts';
 import { sparkSubmission } from '../../cli/submission-builders.ts';
 import type { PendingUnitView, UtilizationSnapshot } from '../../gateway/ui/model.ts';
-import { startGateway, type GatewayFixture } from '../integration/gateway/fixture.ts';
-import {
-  eventually,
-  kube,
-  kubectl,
-  startTestNodeAgent,
-  startTestScheduler,
-  startTestSimulatedAm,
-  startTestTranslator,
-} from '../integration/harness.ts';
+import { eventually, kube, kubectl } from '../integration/harness.ts';
+import { startYarnPipeline, type YarnPipeline } from '../integration/yarn-pipeline.ts';
 
 /**
  * The web UI in a real browser (Debian's chromium driven by playwright-core) against a gateway with the whole
@@ -35,7 +26,7 @@ import {
 const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
 const namespace = `ui-${randomBytes(3).toString('hex')}`;
 const stops: (() => Promise<void>)[] = [];
-let gw: GatewayFixture;
+let pipeline: YarnPipeline;
 let base = '';
 let browser: Browser;
 
@@ -96,26 +87,13 @@ before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
   stops.push(() => browser.close());
-  gw = await startGateway({ ui: { sampleIntervalMs: 1_000 } });
-  stops.push(() => gw.close());
-  const a = gw.server.address();
-  base = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
-  const agent = await startTestNodeAgent(LOCAL_NODE_LABEL);
-  stops.push(() => agent.close());
-  await kube().core.createNamespace({ body: { metadata: { name: namespace } } });
-  const translator = await startTestTranslator(gw.prefix, namespace);
-  stops.push(() => translator.close());
-  const scheduler = await startTestScheduler(namespace, { defaultScheduler: false });
-  stops.push(() => scheduler.close());
-  const simAm = await startTestSimulatedAm(namespace);
-  stops.push(() => simAm.close());
+  pipeline = await startYarnPipeline(namespace, { ui: { sampleIntervalMs: 1_000 } });
+  stops.push(() => pipeline.close());
+  base = pipeline.rmUrl;
 });
 
 after(async () => {
   for (const stop of stops.reverse()) await stop().catch(() => undefined);
-  await kube()
-    .core.deleteNamespace({ name: namespace })
-    .catch(() => undefined);
 });
 
 describe('web UI', () => {

@@ -3,17 +3,8 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { LOCAL_NODE_LABEL } from '../../api/names.ts';
-import { startGateway, type GatewayFixture } from '../integration/gateway/fixture.ts';
-import {
-  clusterEnv,
-  kube,
-  kubectl,
-  startTestNodeAgent,
-  startTestScheduler,
-  startTestSimulatedAm,
-  startTestTranslator,
-} from '../integration/harness.ts';
+import { clusterEnv, kubectl } from '../integration/harness.ts';
+import { startYarnPipeline, type YarnPipeline } from '../integration/yarn-pipeline.ts';
 
 /**
  * The user's and operator's commands as a shell runs them (`node bin/loom.mjs ...` in a child process): submit,
@@ -23,9 +14,8 @@ import {
 const execFileP = promisify(execFile);
 const bin = new URL('../../bin/loom.mjs', import.meta.url).pathname;
 const namespace = `e2e-cli-${randomBytes(3).toString('hex')}`;
-let gw: GatewayFixture;
+let pipeline: YarnPipeline;
 let rmUrl = '';
-const stops: (() => Promise<void>)[] = [];
 
 async function loom(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -42,27 +32,10 @@ async function loom(...args: string[]): Promise<{ code: number; stdout: string; 
 }
 
 before(async () => {
-  gw = await startGateway();
-  const address = gw.server.address();
-  rmUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const agent = await startTestNodeAgent(LOCAL_NODE_LABEL);
-  const translator = await startTestTranslator(gw.prefix, namespace);
-  const scheduler = await startTestScheduler(namespace, { defaultScheduler: false });
-  const simAm = await startTestSimulatedAm(namespace);
-  stops.push(
-    () => simAm.close(),
-    () => scheduler.close(),
-    () => translator.close(),
-    () => agent.close(),
-    () => gw.close(),
-  );
+  pipeline = await startYarnPipeline(namespace);
+  rmUrl = pipeline.rmUrl;
 });
-after(async () => {
-  for (const stop of stops) await stop();
-  await kube()
-    .core.deleteNamespace({ name: namespace })
-    .catch(() => undefined);
-});
+after(() => pipeline.close());
 
 describe('loom CLI', () => {
   it('submit spark follows the app to FINISHED/SUCCEEDED and prints its id', async () => {

@@ -4,15 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { V1Pod } from '@kubernetes/client-node';
-import { LOCAL_NODE_LABEL, SIM_USAGE_ANNOTATIONS, YARN_APPLICATION_ID_LABEL } from '../../api/names.ts';
-import { startGateway, type GatewayFixture } from '../integration/gateway/fixture.ts';
-import {
-  eventually,
-  kube,
-  startTestNodeAgent,
-  startTestScheduler,
-  startTestTranslator,
-} from '../integration/harness.ts';
+import { SIM_USAGE_ANNOTATIONS, YARN_APPLICATION_ID_LABEL } from '../../api/names.ts';
+import { eventually, kube } from '../integration/harness.ts';
+import { startYarnPipeline, type YarnPipeline } from '../integration/yarn-pipeline.ts';
 
 /**
  * Online needs its capacity back: a YARN app submitted with curl runs its AM on reclaimed capacity; an online pod on
@@ -24,10 +18,9 @@ const run = promisify(execFile);
 const repo = new URL('../../', import.meta.url).pathname;
 const namespace = `e2e-evict-${randomBytes(3).toString('hex')}`;
 const WS = '/ws/v1/cluster';
-let gw: GatewayFixture;
+let pipeline: YarnPipeline;
 let base = '';
 let python = '';
-const stops: (() => Promise<void>)[] = [];
 
 const curl = async (...args: string[]): Promise<string> =>
   (await run('curl', ['-sS', '--fail-with-body', ...args], { encoding: 'utf8' })).stdout;
@@ -43,25 +36,11 @@ const amPod = async (id: string, attempt: number): Promise<V1Pod | undefined> =>
 
 before(async () => {
   python = (await run('bash', [`${repo}hack/ensure-yarn-api-client.sh`], { encoding: 'utf8' })).stdout.trim();
-  gw = await startGateway();
-  const address = gw.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const agent = await startTestNodeAgent(LOCAL_NODE_LABEL);
-  const translator = await startTestTranslator(gw.prefix, namespace);
-  const scheduler = await startTestScheduler(namespace, { defaultScheduler: false });
-  stops.push(
-    () => scheduler.close(),
-    () => translator.close(),
-    () => agent.close(),
-    () => gw.close(),
-  );
+  // The AM is the app's only member here: no simulated AM needed.
+  pipeline = await startYarnPipeline(namespace, { simulatedAm: false });
+  base = pipeline.rmUrl;
 });
-after(async () => {
-  for (const stop of stops) await stop();
-  await kube()
-    .core.deleteNamespace({ name: namespace })
-    .catch(() => undefined);
-});
+after(() => pipeline.close());
 
 describe('node agent eviction seen through YARN', () => {
   it('an evicted AM is a preempted container (-102), and attempt 2 runs on another node', async () => {

@@ -3,15 +3,7 @@ import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { startGateway, type GatewayFixture } from '../integration/gateway/fixture.ts';
-import { LOCAL_NODE_LABEL } from '../../api/names.ts';
-import {
-  kube,
-  startTestNodeAgent,
-  startTestScheduler,
-  startTestSimulatedAm,
-  startTestTranslator,
-} from '../integration/harness.ts';
+import { startYarnPipeline, type YarnPipeline } from '../integration/yarn-pipeline.ts';
 
 /**
  * A Spark app and a Flink app submitted through the real yarn-api-client run to FINISHED/SUCCEEDED on the local
@@ -24,37 +16,18 @@ const run = promisify(execFile);
 const repo = new URL('../../', import.meta.url).pathname;
 const script = new URL('./yarn-api-client/run_apps.py', import.meta.url).pathname;
 const namespace = `e2e-apps-${randomBytes(3).toString('hex')}`;
-let gw: GatewayFixture;
-let translator: { close(): Promise<void> };
-let scheduler: { close(): Promise<void> };
-let agent: { close(): Promise<void> };
-let simAm: { close(): Promise<void> };
+let pipeline: YarnPipeline;
 let python = '';
 
 before(async () => {
   python = (await run('bash', [`${repo}hack/ensure-yarn-api-client.sh`], { encoding: 'utf8' })).stdout.trim();
-  agent = await startTestNodeAgent(LOCAL_NODE_LABEL);
-  gw = await startGateway();
-  translator = await startTestTranslator(gw.prefix, namespace);
-  scheduler = await startTestScheduler(namespace, { defaultScheduler: false });
-  simAm = await startTestSimulatedAm(namespace);
+  pipeline = await startYarnPipeline(namespace);
 });
-after(async () => {
-  await simAm.close();
-  await agent.close();
-  await scheduler.close();
-  await translator.close();
-  await gw.close();
-  await kube()
-    .core.deleteNamespace({ name: namespace })
-    .catch(() => undefined);
-});
+after(() => pipeline.close());
 
 describe('Spark and Flink through yarn-api-client', () => {
   it('Spark and Flink reach FINISHED/SUCCEEDED with executors and resource-seconds; a failing driver FAILS after its attempts', async () => {
-    const address = gw.server.address();
-    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    const child = spawn(python, [script, base, 'alice', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(python, [script, pipeline.rmUrl, 'alice', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));

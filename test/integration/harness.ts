@@ -1,9 +1,17 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { CoreV1Api, CustomObjectsApi, KubeConfig, BatchV1Api, ApiException } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  BatchV1Api,
+  ApiException,
+  type V1Node,
+} from '@kubernetes/client-node';
 import { RECLAIMED_MEMORY, RECLAIMED_MILLICPU, RECLAIMED_REPORT_TIME_ANNOTATION } from '../../api/names.ts';
 import { binaryPaths } from '../../hack/local-cluster/binaries.ts';
+import { nodeManifest } from '../../hack/local-cluster/nodes.ts';
 import { readState, type ClusterState } from '../../hack/local-cluster/state.ts';
 import type { RunningNodeAgent } from '../../node-agent/main.ts';
 import type { RunningTranslator } from '../../translator/main.ts';
@@ -208,4 +216,20 @@ export async function publishReclaimed(
   await publish();
   const timer = setInterval(() => void publish().catch(() => undefined), 15_000);
   return { stop: () => clearInterval(timer) };
+}
+
+/**
+ * A 16-cpu, 64Gi kwok node of a test file's own pool: named `<pool>-<i>`, labelled and tainted
+ * `loom.dev/test-pool=<pool>`, so nothing but that file's pods (which tolerate the taint) lands on it.
+ */
+export function testPoolNode(pool: string, i: number, index: number): V1Node {
+  const n = nodeManifest(index, { cpu: '16', memory: '64Gi', pods: 110, nodesPerRack: 20, zones: 3 });
+  const name = `${pool}-${i}`;
+  n.metadata = {
+    ...n.metadata,
+    name,
+    labels: { ...n.metadata?.labels, 'kubernetes.io/hostname': name, 'loom.dev/test-pool': pool },
+  };
+  n.spec = { ...n.spec, taints: [{ key: 'loom.dev/test-pool', value: pool, effect: 'NoSchedule' }] };
+  return n;
 }

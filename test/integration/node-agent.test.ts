@@ -8,9 +8,8 @@ import {
   RECLAIMED_REPORT_TIME_ANNOTATION,
   SIM_USAGE_ANNOTATIONS,
 } from '../../api/names.ts';
-import { nodeManifest } from '../../hack/local-cluster/nodes.ts';
 import type { RunningNodeAgent } from '../../node-agent/main.ts';
-import { eventually, freshNamespace, kube, kubectl, startTestNodeAgent } from './harness.ts';
+import { eventually, freshNamespace, kube, kubectl, startTestNodeAgent, testPoolNode } from './harness.ts';
 
 /**
  * The node agent against the real apiserver, in fleet mode over its own two tainted kwok nodes (16 cpu, 64Gi), with
@@ -23,17 +22,7 @@ let agent: RunningNodeAgent | undefined;
 const nodeNames: string[] = [];
 const GiB = 1024 ** 3;
 
-const poolNode = (i: number): V1Node => {
-  const n = nodeManifest(9100 + i, { cpu: '16', memory: '64Gi', pods: 110, nodesPerRack: 20, zones: 3 });
-  const name = `${pool}-${i}`;
-  n.metadata = {
-    ...n.metadata,
-    name,
-    labels: { ...n.metadata?.labels, 'kubernetes.io/hostname': name, 'loom.dev/test-pool': pool },
-  };
-  n.spec = { ...n.spec, taints: [{ key: 'loom.dev/test-pool', value: pool, effect: 'NoSchedule' }] };
-  return n;
-};
+const poolNode = (i: number): V1Node => testPoolNode(pool, i, 9100 + i);
 
 const toleration = (): NonNullable<V1Pod['spec']>['tolerations'] => [
   { key: 'loom.dev/test-pool', operator: 'Exists', effect: 'NoSchedule' },

@@ -14,8 +14,15 @@ import {
   UNIT_ROLE_LABEL,
   VERSION,
 } from '../../api/names.ts';
-import { nodeManifest } from '../../hack/local-cluster/nodes.ts';
-import { eventually, freshNamespace, kube, kubectl, publishReclaimed, startTestScheduler } from './harness.ts';
+import {
+  eventually,
+  freshNamespace,
+  kube,
+  kubectl,
+  publishReclaimed,
+  startTestScheduler,
+  testPoolNode,
+} from './harness.ts';
 
 /**
  * The scheduler against the real apiserver: its own two kwok nodes (16 cpu each, tainted so nothing else lands
@@ -27,17 +34,7 @@ let scheduler: { close(): Promise<void> } | undefined;
 let agent: { stop(): void } | undefined;
 const nodeNames: string[] = [];
 
-const poolNode = (i: number): V1Node => {
-  const n = nodeManifest(9000 + i, { cpu: '16', memory: '64Gi', pods: 110, nodesPerRack: 20, zones: 3 });
-  const name = `${pool}-${i}`;
-  n.metadata = {
-    ...n.metadata,
-    name,
-    labels: { ...n.metadata?.labels, 'kubernetes.io/hostname': name, 'loom.dev/test-pool': pool },
-  };
-  n.spec = { ...n.spec, taints: [{ key: 'loom.dev/test-pool', value: pool, effect: 'NoSchedule' }] };
-  return n;
-};
+const poolNode = (i: number): V1Node => testPoolNode(pool, i, 9000 + i);
 
 before(async () => {
   ns = await freshNamespace('sched');
