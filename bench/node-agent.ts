@@ -71,6 +71,7 @@ import { createWithKubectl } from '../hack/local-cluster/kube-client.ts';
 import { nodeName, type NodeShape } from '../hack/local-cluster/nodes.ts';
 import { createNamespace } from './bench-namespace.ts';
 import { spawnScheduler, type SchedulerProcess } from './scheduler-process.ts';
+import { benchLifecycle } from './bench-lifecycle.ts';
 
 const { values } = parseArgs({
   options: {
@@ -121,52 +122,9 @@ if (podsPerNode + 1 > shape.pods)
   throw new Error(`--pods-per-node must leave room for the spike pod (≤ ${shape.pods - 1})`);
 if (!(onlineShare < 1)) throw new Error('--online-share must be below 1 (some pods must be reclaimed_cores)');
 
-const log = (m: string): void => void process.stderr.write(`[bench/node-agent ${new Date().toISOString()}] ${m}\n`);
-const print = (s: string): void => void process.stdout.write(`${s}\n`);
+const bench = benchLifecycle('bench/node-agent');
+const { log, print, using } = bench;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-// ---- cleanup on every exit path (as bench/scheduler.ts) -----------------------------------------------------------
-
-interface Cleanup {
-  name: string;
-  run: () => Promise<void>;
-}
-const cleanups: Cleanup[] = [];
-let interrupted = false;
-
-/** Runs `fn` with `stop` registered; runs `stop` right after (once), also when a signal ends the bench mid-way. */
-async function using<T>(name: string, stop: () => Promise<unknown>, fn: () => Promise<T>): Promise<T> {
-  if (interrupted) throw new Error(`interrupted: not starting ${name}`);
-  let running: Promise<void> | undefined;
-  const entry: Cleanup = {
-    name,
-    run: () =>
-      (running ??= (async () => {
-        log(`stopping: ${name}`);
-        try {
-          await stop();
-        } catch (err) {
-          log(`stopping ${name} failed: ${(err as Error).message}`);
-        }
-      })()),
-  };
-  cleanups.push(entry);
-  try {
-    return await fn();
-  } finally {
-    await entry.run();
-    cleanups.splice(cleanups.indexOf(entry), 1);
-  }
-}
-async function cleanup(): Promise<void> {
-  for (const c of [...cleanups].reverse()) await c.run();
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => {
-    log(`${signal}: cleaning up`);
-    interrupted = true;
-    void cleanup().finally(() => process.exit(130));
-  });
 
 // ---- workload ------------------------------------------------------------------------------------------------------
 
@@ -683,7 +641,7 @@ async function runContender(b: Bench, c: Contender): Promise<RunResult> {
             return e ? `exited (code ${e.code}, signal ${e.signal}): ${p.tail(3)}` : undefined;
           };
           const deadline = performance.now() + 90_000;
-          while (p.readyAt() === undefined && !failed() && !interrupted && performance.now() < deadline)
+          while (p.readyAt() === undefined && !failed() && !bench.interrupted && performance.now() < deadline)
             await sleep(100);
           const readyAt = p.readyAt();
           if (readyAt === undefined) {
@@ -740,7 +698,7 @@ async function measure(b: Bench, p: SchedulerProcess, port: number, result: RunR
   // cpu ticks every 5 s: the window's 10-second slices, whose median a GC or JIT burst does not move.
   const points = [{ at: t0, ticks: u0.ticks }];
   let processes = u0.processes;
-  while (performance.now() - t0 < windowMs && !p.exit() && !interrupted) {
+  while (performance.now() - t0 < windowMs && !p.exit() && !bench.interrupted) {
     await sleep(Math.min(5_000, windowMs - (performance.now() - t0)));
     const u = groupUsage(p.pid);
     points.push({ at: performance.now(), ticks: u.ticks });
@@ -778,7 +736,7 @@ async function measure(b: Bench, p: SchedulerProcess, port: number, result: RunR
 
 async function spikes(b: Bench, p: SchedulerProcess, c: Contender, result: RunResult, tag: string): Promise<void> {
   const timeoutMs = Math.max(20_000, c.interval * 8_000);
-  for (let k = 0; k < repeats && !p.exit() && !interrupted; k++) {
+  for (let k = 0; k < repeats && !p.exit() && !bench.interrupted; k++) {
     const node = c.serves[k % c.serves.length] ?? '';
     // Spread the spike's phase over the sampling period (golden-ratio steps: even, and the same on every run).
     await sleep(((k * 0.618034) % 1) * c.interval * 1000);
@@ -792,7 +750,7 @@ async function spikes(b: Bench, p: SchedulerProcess, c: Contender, result: RunRe
       return;
     }
     const trial: Trial = { node, evicted: 0 };
-    while (performance.now() - t0 < timeoutMs && !interrupted) {
+    while (performance.now() - t0 < timeoutMs && !bench.interrupted) {
       const marked = b.watch.since('marked', node, t0)[0];
       const event = b.watch.since('events', node, t0)[0];
       if (marked) trial.marked = (marked.at - t0) / 1000;
@@ -831,7 +789,7 @@ async function spikes(b: Bench, p: SchedulerProcess, c: Contender, result: RunRe
 
 async function waitFor(what: string, timeoutMs: number, done: () => Promise<boolean>): Promise<boolean> {
   const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline && !interrupted) {
+  while (performance.now() < deadline && !bench.interrupted) {
     if (await done()) return true;
     await sleep(250);
   }
@@ -1039,7 +997,7 @@ async function main(): Promise<void> {
             () => Promise.resolve(watch.stop()),
             async () => {
               for (const c of plan) {
-                if (interrupted) break;
+                if (bench.interrupted) break;
                 results.push(await runContender(b, c));
               }
               if (watch.resumes) log(`eviction watches resumed ${watch.resumes}×`);
@@ -1081,13 +1039,4 @@ async function main(): Promise<void> {
     );
 }
 
-try {
-  await main();
-} catch (err) {
-  log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  process.exitCode = 2;
-} finally {
-  await cleanup();
-}
-// Watches and keep-alive sockets may keep the loop alive after close(): exit explicitly once everything is stopped.
-process.exit(process.exitCode ?? 0);
+await bench.run(main);

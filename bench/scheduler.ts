@@ -59,6 +59,7 @@ import {
   type ContenderName,
 } from './scheduler-contenders.ts';
 import { runCoreAlone } from './scheduler-core.ts';
+import { benchLifecycle } from './bench-lifecycle.ts';
 import {
   BENCH_QUEUE,
   GANG_ORDERS,
@@ -121,59 +122,8 @@ const stallMs = positive('stall', values.stall) * 1000;
 const createParallel = positive('create-parallel', values['create-parallel']);
 const loomArgs = (values['loom-args'] ?? '').split(/\s+/).filter(Boolean);
 
-const log = (m: string): void => void process.stderr.write(`[bench/scheduler ${new Date().toISOString()}] ${m}\n`);
-const print = (s: string): void => void process.stdout.write(`${s}\n`);
-
-// ---- cleanup on every exit path ----------------------------------------------------------------------------------
-// Every started thing registers its stop; a stop runs once (the same promise for whoever asks), and stays registered
-// until it has finished, so a signal arriving mid-way waits for the stops already under way (a cluster going down)
-// instead of exiting under them.
-
-interface Cleanup {
-  name: string;
-  run: () => Promise<void>;
-}
-const cleanups: Cleanup[] = [];
-/** Set by SIGINT/SIGTERM: nothing new starts, waits end. */
-let interrupted = false;
-
-function cleanupOnce(name: string, stop: () => Promise<unknown>): Cleanup {
-  let running: Promise<void> | undefined;
-  return {
-    name,
-    run: () =>
-      (running ??= (async () => {
-        log(`stopping: ${name}`);
-        try {
-          await stop();
-        } catch (err) {
-          log(`stopping ${name} failed: ${(err as Error).message}`);
-        }
-      })()),
-  };
-}
-/** Stops everything still registered, newest first. */
-async function cleanup(): Promise<void> {
-  for (const c of [...cleanups].reverse()) await c.run();
-}
-/** Runs `fn` with a cleanup registered; runs it right after and unregisters it once it has finished. */
-async function using<T>(name: string, stop: () => Promise<unknown>, fn: () => Promise<T>): Promise<T> {
-  if (interrupted) throw new Error(`interrupted: not starting ${name}`);
-  const entry = cleanupOnce(name, stop);
-  cleanups.push(entry);
-  try {
-    return await fn();
-  } finally {
-    await entry.run();
-    cleanups.splice(cleanups.indexOf(entry), 1);
-  }
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => {
-    log(`${signal}: cleaning up`);
-    interrupted = true;
-    void cleanup().finally(() => process.exit(130));
-  });
+const bench = benchLifecycle('bench/scheduler');
+const { log, print, using } = bench;
 
 // ---- one cluster per node count -----------------------------------------------------------------------------------
 
@@ -218,7 +168,7 @@ async function measureRun(
   return using(
     `namespace ${namespace}`,
     async () => {
-      if (interrupted) return; // the cluster goes down next
+      if (bench.interrupted) return; // the cluster goes down next
       const t = performance.now();
       const gone = await deleteNamespace(c.admin, namespace, { extraResources: [unitsPath(namespace)] });
       log(`${tag}: namespace ${gone ? 'deleted' : 'NOT deleted (timeout)'} in ${seconds(t)} s`);
@@ -255,7 +205,7 @@ async function measureRun(
             tracker.waitFor(pods.length, {
               timeoutMs: runTimeoutMs,
               ...(stall !== undefined ? { stallMs: stall } : {}),
-              failed: () => (interrupted ? 'interrupted' : running.failed()),
+              failed: () => (bench.interrupted ? 'interrupted' : running.failed()),
               label: `${tag} ${contender.name}`,
             }),
           );
@@ -579,13 +529,4 @@ async function main(): Promise<void> {
   );
 }
 
-try {
-  await main();
-} catch (err) {
-  log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  process.exitCode = 2;
-} finally {
-  await cleanup();
-}
-// Watches and keep-alive sockets may keep the loop alive after close(): exit explicitly once everything is stopped.
-process.exit(process.exitCode ?? 0);
+await bench.run(main);
