@@ -40,10 +40,19 @@ const exitCode = (v: string): number => {
   return Number(v);
 };
 
-function commonFlags(c: Command, defaultQueue: string, amMemory: number): Command {
+/** `--rm-url` and `--user`, which every command over the RM REST API takes; `as` says what the user does. */
+function rmFlags(c: Command, as: string): Command {
   return c
     .option('--rm-url <url>', 'ResourceManager REST address (env LOOM_RM_URL; default: the local cluster gateway)')
-    .option('--user <user>', 'user to submit as (user.name)', process.env.USER ?? 'loom')
+    .option('--user <user>', `user to ${as} as (user.name)`, process.env.USER ?? 'loom');
+}
+
+/** The RM client for a command's `--rm-url`/`--user` (the local cluster's gateway by default). */
+const rmClient = (program: Command, f: { rmUrl?: string; user: string }): RmClient =>
+  new RmClient(resolveRmUrl(f.rmUrl, program.opts<{ stateDir?: string }>().stateDir), f.user);
+
+function commonFlags(c: Command, defaultQueue: string, amMemory: number): Command {
+  return rmFlags(c, 'submit')
     .option('--queue <queue>', 'YARN queue', defaultQueue)
     .option('--name <name>', 'application name')
     .option('--am-memory <mib>', 'AM container memory, MiB', intIn(1, 1 << 30), amMemory)
@@ -88,7 +97,7 @@ async function follow(rm: RmClient, id: string, timeoutS: number): Promise<boole
 }
 
 async function submitWith(program: Command, f: CommonFlags, build: (id: string) => SubmissionBody): Promise<void> {
-  const rm = new RmClient(resolveRmUrl(f.rmUrl, program.opts<{ stateDir?: string }>().stateDir), f.user);
+  const rm = rmClient(program, f);
   try {
     const id = await rm.newApplication();
     await rm.submit(build(id));
@@ -217,18 +226,15 @@ export function registerYarnCommands(program: Command): void {
         ),
     );
 
-  program
-    .command('apps')
+  rmFlags(program.command('apps'), 'ask')
     .description('list applications, like `yarn application -list`')
-    .option('--rm-url <url>', 'ResourceManager REST address (env LOOM_RM_URL; default: the local cluster gateway)')
-    .option('--user <user>', 'user to ask as (user.name)', process.env.USER ?? 'loom')
     .option('--states <states>', 'comma-separated states', 'SUBMITTED,ACCEPTED,RUNNING')
     .option('--all', 'every state', false)
     .option('--queue <queue>', 'only this queue')
     .option('--json', 'the RM answer as JSON', false)
     .action(
       async (f: { rmUrl?: string; user: string; states: string; all: boolean; queue?: string; json: boolean }) => {
-        const rm = new RmClient(resolveRmUrl(f.rmUrl, program.opts<{ stateDir?: string }>().stateDir), f.user);
+        const rm = rmClient(program, f);
         try {
           const apps = await rm.apps({
             ...(f.all ? {} : { states: f.states }),
@@ -242,14 +248,11 @@ export function registerYarnCommands(program: Command): void {
       },
     );
 
-  program
-    .command('kill <application-id>')
+  rmFlags(program.command('kill <application-id>'), 'kill')
     .description('kill an application, like `yarn application -kill`')
-    .option('--rm-url <url>', 'ResourceManager REST address (env LOOM_RM_URL; default: the local cluster gateway)')
-    .option('--user <user>', 'user to kill as (user.name)', process.env.USER ?? 'loom')
     .option('--timeout <seconds>', 'wait this long for KILLED', intIn(1, 3600), 60)
     .action(async (id: string, f: { rmUrl?: string; user: string; timeout: number }) => {
-      const rm = new RmClient(resolveRmUrl(f.rmUrl, program.opts<{ stateDir?: string }>().stateDir), f.user);
+      const rm = rmClient(program, f);
       try {
         const before = await rm.app(id);
         if (FINAL_STATES.has(before.state)) {
