@@ -4,8 +4,8 @@
  * Koordinator suppress best-effort cpu. Online pods keep their weights, so the kernel favours them whenever both
  * compete, and the quota caps the slice even when the scheduler's view of reclaimed capacity lags behind.
  */
-import { constants } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { constants, readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findBestEffortSlice } from '../metrics/cgroup-v2.ts';
 
@@ -95,7 +95,8 @@ export class CgroupEnforcer {
       const path = join(slice, file);
       let from: string;
       try {
-        from = (await readFile(path, 'utf8')).trim();
+        // Synchronous like the sampler's reads (cgroup files live in memory); only the rare write goes async.
+        from = readFileSync(path, 'utf8').trim();
       } catch (error) {
         result.errors.push({ file, message: message(error) });
         continue;

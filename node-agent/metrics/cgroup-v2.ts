@@ -14,6 +14,12 @@ export interface CgroupV2SourceOptions {
   root?: string;
   /** The load average file; default `/proc/loadavg`. */
   procLoadavg?: string;
+  /**
+   * Read each pod's `memory.stat` (for `inactive_file`) on every n-th sample only, reusing the last value between;
+   * default 5 (10 s at the agent's 2 s interval, cAdvisor's housekeeping order). `memory.current` is still read on
+   * every sample, so a memory spike is seen at once; only the page-cache correction lags.
+   */
+  memoryStatEvery?: number;
 }
 
 /** The `cpu.stat` fields Loom uses; a field is absent when its line is missing or malformed. */
@@ -52,6 +58,32 @@ export function podUidFromCgroupName(name: string): string | undefined {
   const systemd = SYSTEMD_POD_RE.exec(name);
   if (systemd?.[1] !== undefined) return systemd[1].replaceAll('_', '-');
   return CGROUPFS_POD_RE.exec(name)?.[1];
+}
+
+/**
+ * The integer value of `key` in a flat-keyed cgroup file, as {@link parseFlatKeyed} would give it, without splitting
+ * the whole text: the sampler needs one field of `cpu.stat` and one of `memory.stat` (~40 lines) per pod per sample,
+ * and parsing every line was a third of the cgroup source's cpu.
+ */
+export function flatKeyedValue(text: string, key: string): number | undefined {
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf(key, from);
+    if (at < 0) return undefined;
+    from = at + key.length;
+    if (text.charCodeAt(from) !== 32 && text.charCodeAt(from) !== 9) continue;
+    const start = text.lastIndexOf('\n', at - 1) + 1;
+    // Only blanks may come before the key on its line (the kernel writes none; the full parser trims them).
+    if (start < at && text.slice(start, at).trim() !== '') continue;
+    const end = text.indexOf('\n', from);
+    const fields = text
+      .slice(start, end < 0 ? undefined : end)
+      .trim()
+      .split(/\s+/);
+    // Same rule as the full parser: exactly `key value`, value a non-negative integer; the first such line wins.
+    if (fields.length !== 2 || fields[0] !== key || !INTEGER_RE.test(fields[1] ?? '')) continue;
+    return Number(fields[1]);
+  }
 }
 
 /** Parses a flat-keyed cgroup file (`key value` per line) into the keys whose value is a non-negative integer. */
@@ -118,57 +150,84 @@ export function parseLoadavg(text: string): { load1: number; load5: number } | u
 // dominated the agent's whole cost. Blocking the loop for a few milliseconds every interval harms nothing here.
 
 /** A file's text, or undefined for any read error: absence is a normal state of cgroups (pods come and go). */
-function readText(path: string): Promise<string | undefined> {
+function readText(path: string): string | undefined {
   try {
-    return Promise.resolve(readFileSync(path, 'utf8'));
+    return readFileSync(path, 'utf8');
   } catch {
-    return Promise.resolve(undefined);
+    return undefined;
   }
 }
 
-function subdirectories(path: string): Promise<string[]> {
+function subdirectories(path: string): string[] {
   let entries: Dirent[];
   try {
     entries = readdirSync(path, { withFileTypes: true });
   } catch {
-    return Promise.resolve([]);
+    return [];
   }
-  return Promise.resolve(entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name));
+  return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
 }
 
-function isDirectory(path: string): Promise<boolean> {
+function isDirectory(path: string): boolean {
   try {
-    return Promise.resolve(statSync(path).isDirectory());
+    return statSync(path).isDirectory();
   } catch {
-    return Promise.resolve(false);
+    return false;
   }
+}
+
+function bestEffortSlice(root: string): string | undefined {
+  for (const layout of LAYOUTS) {
+    const path = join(root, layout.besteffort);
+    if (isDirectory(path)) return path;
+  }
+  return undefined;
 }
 
 /**
  * The kubelet's BestEffort QoS slice under `root` (`kubepods.slice/kubepods-besteffort.slice` or
  * `kubepods/besteffort`, systemd first), where reclaimed pods run; undefined when neither exists.
  */
-export async function findBestEffortSlice(root: string): Promise<string | undefined> {
-  for (const layout of LAYOUTS) {
-    const path = join(root, layout.besteffort);
-    if (await isDirectory(path)) return path;
-  }
-  return undefined;
+export function findBestEffortSlice(root: string): Promise<string | undefined> {
+  return Promise.resolve(bestEffortSlice(root));
 }
 
-/** Every pod cgroup of both layouts under `root`, by uid (first found wins if a uid were ever listed twice). */
-async function findPodCgroups(root: string): Promise<Map<string, string>> {
-  const parents = LAYOUTS.flatMap((layout) => [layout.kubepods, layout.burstable, layout.besteffort]);
-  const listings = await Promise.all(
-    parents.map(async (parent) => {
-      const dir = join(root, parent);
-      return (await subdirectories(dir)).map((name) => ({ name, path: join(dir, name) }));
-    }),
-  );
-  const pods = new Map<string, string>();
-  for (const { name, path } of listings.flat()) {
-    const uid = podUidFromCgroupName(name);
-    if (uid !== undefined && !pods.has(uid)) pods.set(uid, path);
+const POD_PARENTS = LAYOUTS.flatMap((layout) => [layout.kubepods, layout.burstable, layout.besteffort]);
+
+/** The files of one pod cgroup the sampler reads, joined once per cgroup rather than once per sample. */
+interface PodFiles {
+  dir: string;
+  cpuStat: string;
+  memoryCurrent: string;
+  memoryStat: string;
+}
+
+/**
+ * Every pod cgroup of both layouts under `root`, by uid (first found wins if a uid were ever listed twice). `known`
+ * lends the previous sample's joined paths, so a steady node costs one directory listing per parent and no string
+ * building.
+ */
+function findPodCgroups(root: string, known: ReadonlyMap<string, PodFiles>): Map<string, PodFiles> {
+  const pods = new Map<string, PodFiles>();
+  for (const parent of POD_PARENTS) {
+    const parentDir = join(root, parent);
+    for (const name of subdirectories(parentDir)) {
+      const uid = podUidFromCgroupName(name);
+      if (uid === undefined || pods.has(uid)) continue;
+      const dir = join(parentDir, name);
+      const previous = known.get(uid);
+      pods.set(
+        uid,
+        previous?.dir === dir
+          ? previous
+          : {
+              dir,
+              cpuStat: join(dir, 'cpu.stat'),
+              memoryCurrent: join(dir, 'memory.current'),
+              memoryStat: join(dir, 'memory.stat'),
+            },
+      );
+    }
   }
   return pods;
 }
@@ -184,22 +243,10 @@ interface PodReading {
   memory?: number;
 }
 
-async function readPod(uid: string, path: string): Promise<PodReading> {
-  const [cpuStat, memoryCurrent, memoryStat] = await Promise.all([
-    readText(join(path, 'cpu.stat')),
-    readText(join(path, 'memory.current')),
-    readText(join(path, 'memory.stat')),
-  ]);
-  const reading: PodReading = { uid };
-  const usageUsec = cpuStat === undefined ? undefined : parseCpuStat(cpuStat).usageUsec;
-  if (usageUsec !== undefined) reading.usageUsec = usageUsec;
-  const current = memoryCurrent?.trim();
-  if (current !== undefined && INTEGER_RE.test(current)) {
-    // Without inactive_file the whole of memory.current counts: overstating online usage only shrinks what is lent.
-    const inactiveFile = memoryStat === undefined ? undefined : parseMemoryStat(memoryStat).get('inactive_file');
-    reading.memory = Math.max(0, Number(current) - (inactiveFile ?? 0));
-  }
-  return reading;
+/** The last `inactive_file` read for a pod, and the sample count when it was read. */
+interface InactiveFileReading {
+  bytes: number | undefined;
+  sample: number;
 }
 
 /**
@@ -214,22 +261,30 @@ async function readPod(uid: string, path: string): Promise<PodReading> {
 export class CgroupV2Source implements MetricsSource {
   private readonly root: string;
   private readonly procLoadavg: string;
+  private readonly memoryStatEvery: number;
   /** The last `usage_usec` of each pod cgroup seen in the previous sample, by uid. */
   private previous = new Map<string, CpuReading>();
+  /** The pod cgroups of the previous sample, by uid. */
+  private cgroups = new Map<string, PodFiles>();
+  /** Each pod's last `inactive_file`, by uid, refreshed every {@link CgroupV2SourceOptions.memoryStatEvery} samples. */
+  private inactiveFile = new Map<string, InactiveFileReading>();
+  private samples = 0;
 
   constructor(options: CgroupV2SourceOptions = {}) {
     this.root = options.root ?? '/sys/fs/cgroup';
     this.procLoadavg = options.procLoadavg ?? '/proc/loadavg';
+    this.memoryStatEvery = Math.max(1, Math.floor(options.memoryStatEvery ?? 5));
   }
 
+  // async for the MetricsSource contract only: the reads are synchronous (see readText).
+  // eslint-disable-next-line @typescript-eslint/require-await
   async sample(_pods: readonly PodFacts[], now: number): Promise<NodeSample> {
-    const [readings, cpuPressure, memoryPressure, loadavg, reclaimedThrottle] = await Promise.all([
-      this.readPods(),
-      readText(join(this.root, 'cpu.pressure')),
-      readText(join(this.root, 'memory.pressure')),
-      readText(this.procLoadavg),
-      this.readReclaimedThrottle(),
-    ]);
+    this.samples += 1;
+    const readings = this.readPods();
+    const cpuPressure = readText(join(this.root, 'cpu.pressure'));
+    const memoryPressure = readText(join(this.root, 'memory.pressure'));
+    const loadavg = readText(this.procLoadavg);
+    const reclaimedThrottle = this.readReclaimedThrottle();
 
     const sample: NodeSample = { at: now, pods: new Map() };
     const next = new Map<string, CpuReading>();
@@ -277,15 +332,41 @@ export class CgroupV2Source implements MetricsSource {
     return (reading.usageUsec - previous.usageUsec) / elapsedMs;
   }
 
-  private async readPods(): Promise<PodReading[]> {
-    const cgroups = await findPodCgroups(this.root);
-    return Promise.all([...cgroups].map(([uid, path]) => readPod(uid, path)));
+  private readPods(): PodReading[] {
+    this.cgroups = findPodCgroups(this.root, this.cgroups);
+    const inactiveFile = new Map<string, InactiveFileReading>();
+    const readings: PodReading[] = [];
+    for (const [uid, files] of this.cgroups) readings.push(this.readPod(uid, files, inactiveFile));
+    // Replacing the map forgets vanished pods, as `previous` does.
+    this.inactiveFile = inactiveFile;
+    return readings;
   }
 
-  private async readReclaimedThrottle(): Promise<NodeSample['reclaimedThrottle']> {
-    const slice = await findBestEffortSlice(this.root);
+  private readPod(uid: string, files: PodFiles, inactiveFile: Map<string, InactiveFileReading>): PodReading {
+    const reading: PodReading = { uid };
+    const cpuStat = readText(files.cpuStat);
+    const usageUsec = cpuStat === undefined ? undefined : flatKeyedValue(cpuStat, 'usage_usec');
+    if (usageUsec !== undefined) reading.usageUsec = usageUsec;
+    const current = readText(files.memoryCurrent)?.trim();
+    if (current === undefined || !INTEGER_RE.test(current)) return reading;
+    let inactive = this.inactiveFile.get(uid);
+    if (inactive === undefined || this.samples - inactive.sample >= this.memoryStatEvery) {
+      const memoryStat = readText(files.memoryStat);
+      inactive = {
+        bytes: memoryStat === undefined ? undefined : flatKeyedValue(memoryStat, 'inactive_file'),
+        sample: this.samples,
+      };
+    }
+    inactiveFile.set(uid, inactive);
+    // Without inactive_file the whole of memory.current counts: overstating online usage only shrinks what is lent.
+    reading.memory = Math.max(0, Number(current) - (inactive.bytes ?? 0));
+    return reading;
+  }
+
+  private readReclaimedThrottle(): NodeSample['reclaimedThrottle'] {
+    const slice = bestEffortSlice(this.root);
     if (slice === undefined) return undefined;
-    const text = await readText(join(slice, 'cpu.stat'));
+    const text = readText(join(slice, 'cpu.stat'));
     if (text === undefined) return undefined;
     const { nrThrottled, throttledUsec } = parseCpuStat(text);
     if (nrThrottled === undefined || throttledUsec === undefined) return undefined;

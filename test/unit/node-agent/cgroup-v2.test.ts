@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
   CgroupV2Source,
+  flatKeyedValue,
   parseCpuStat,
   parseLoadavg,
   parseMemoryStat,
@@ -281,6 +282,28 @@ describe('parseMemoryStat', () => {
   });
 });
 
+describe('flatKeyedValue', () => {
+  // The sampler's one-field reader must agree with the full parser on every key of every text, odd ones included.
+  const texts = [
+    memoryStat(104_857_600, 4_194_304),
+    cpuStat(5_000_000, { nrPeriods: 10, nrThrottled: 3, throttledUsec: 7000 }),
+    'inactive_file lots\nanon 4096\n\n  file   8192  \n',
+    'total_inactive_file 9\ninactive_file 5\n',
+    'inactive_file_x 9\ninactive_file 7\ninactive_file 8\n',
+    'inactive_file 1 2\ninactive_file\t3\n',
+    'usage_usec\n\0\0\0',
+    'xusage_usec 4\nusage_usec -1\nusage_usec 12x\n',
+    '',
+  ];
+  const keys = ['inactive_file', 'anon', 'file', 'usage_usec', 'nr_throttled', 'pgmajfault', 'missing'];
+  for (const [i, text] of texts.entries()) {
+    it(`agrees with parseMemoryStat on text ${i}`, () => {
+      const full = parseMemoryStat(text);
+      for (const key of keys) assert.equal(flatKeyedValue(text, key), full.get(key), key);
+    });
+  }
+});
+
 describe('parsePressure', () => {
   it('reads some and full avg10', () => {
     assert.deepEqual(parsePressure(PRESSURE_CPU), { someAvg10: 12.5, fullAvg10: 1.25 });
@@ -399,6 +422,21 @@ describe('CgroupV2Source', () => {
     };
     const sample = await sourceFor(root).sample([listed], T0);
     assert.equal(sample.pods.size, 3);
+  });
+
+  it('reads memory.current every sample but memory.stat only every memoryStatEvery samples', async () => {
+    const root = await buildTree('systemd', [GUARANTEED]);
+    const dir = join(root, podPath('systemd', GUARANTEED));
+    const source = new CgroupV2Source({ root, procLoadavg: join(root, 'loadavg'), memoryStatEvery: 3 });
+    const memory = async (at: number): Promise<number | undefined> =>
+      (await source.sample([], at)).pods.get(GUARANTEED.uid)?.memory;
+    assert.equal(await memory(T0), workingSet(GUARANTEED));
+    // Page cache dropped to 1 MiB and the pod grew by 10 MiB: the growth shows at once, the cache on the 3rd sample.
+    await put(join(dir, 'memory.stat'), memoryStat(GUARANTEED.memoryCurrent, 1_048_576));
+    await put(join(dir, 'memory.current'), `${GUARANTEED.memoryCurrent + 10_485_760}\n`);
+    assert.equal(await memory(T0 + 1000), workingSet(GUARANTEED) + 10_485_760);
+    assert.equal(await memory(T0 + 2000), workingSet(GUARANTEED) + 10_485_760);
+    assert.equal(await memory(T0 + 3000), GUARANTEED.memoryCurrent + 10_485_760 - 1_048_576);
   });
 
   it('returns an empty sample when nothing exists', async () => {
