@@ -63,5 +63,7 @@ export default defineConfig(
   {
     files: ['**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
+    // Plain Node scripts (bin/): no TypeScript program to know Node's globals from.
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { process: 'readonly' } },
   },
 );
