@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import { Watch, type V1Node, type V1Pod } from '@kubernetes/client-node';
+import { isPreemptionVictim } from '../../translator/status/preemption-victim.ts';
 import {
   API_VERSION,
   GROUP,
@@ -213,6 +214,14 @@ describe('loom scheduler on the local cluster', () => {
       const list = await kube().core.listNamespacedPod({ namespace: ns, labelSelector: 'tier=low' });
       return list.items.filter((p) => p.spec?.nodeName).length === 4;
     });
+    // The victims' last states, deletion included: what the translator sees of them.
+    const finalState = new Map<string, V1Pod>();
+    const watch = await new Watch(kube().kc).watch(
+      `/api/v1/namespaces/${ns}/pods`,
+      { labelSelector: 'tier=low' },
+      (_type: string, pod: V1Pod) => finalState.set(pod.metadata?.name ?? '', pod),
+      () => undefined,
+    );
     await createUnit('urgent', {
       queue: pool,
       priority: 100,
@@ -226,6 +235,13 @@ describe('loom scheduler on the local cluster', () => {
     await eventually('the urgent unit placed', async () => (await boundOf('urgent')) === 2);
     const left = await kube().core.listNamespacedPod({ namespace: ns, labelSelector: 'tier=low' });
     assert.equal(left.items.filter((p) => !p.metadata?.deletionTimestamp).length, 2, 'exactly two victims');
+    // The Eviction API marks each victim DisruptionTarget, so YARN counts it as a preempted container.
+    const victims = await eventually<V1Pod[]>('both victims seen deleted', () => {
+      const deleted = [...finalState.values()].filter((p) => p.metadata?.deletionTimestamp);
+      return Promise.resolve(deleted.length === 2 ? deleted : false);
+    });
+    watch.abort();
+    for (const v of victims) assert.equal(isPreemptionVictim(v.status), true, v.metadata?.name);
     const events = await kubectl(['get', 'events', '-n', ns, '--field-selector', 'reason=Preempted', '-o', 'name']);
     assert.equal(events.trim().split('\n').filter(Boolean).length, 2);
   });

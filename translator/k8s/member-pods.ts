@@ -11,6 +11,7 @@ import {
 } from '../../api/names.ts';
 import { parseBytes, parseMilliCpu } from '../../api/quantity.ts';
 import type { MemberPod } from '../status/derive.ts';
+import { isPreemptionVictim } from '../status/preemption-victim.ts';
 import { durationMs } from '../sim/simulated-am.ts';
 import { AppInformer } from './app-informer.ts';
 
@@ -27,7 +28,7 @@ export function memberPod(p: V1Pod): MemberPod {
       ? BigInt(parseMilliCpu(req[RECLAIMED_MILLICPU]) / 1000n)
       : parseMilliCpu(req.cpu ?? '0');
   const terminated = p.status?.containerStatuses?.[0]?.state?.terminated;
-  const evicted = p.status?.reason === 'Evicted' || p.status?.reason === 'Preempted';
+  const evicted = isPreemptionVictim(p.status);
   const simulated = durationMs(p.metadata?.annotations?.[SIM_DURATION_ANNOTATION]);
   return {
     name: p.metadata?.name ?? '',
