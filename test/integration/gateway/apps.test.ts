@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { parseStringPromise } from 'xml2js';
+import type { AppRecord } from '../../../api/yarn.ts';
 import { startGateway, submission, type GatewayFixture } from './fixture.ts';
 
 let gw: GatewayFixture;
@@ -426,5 +427,82 @@ describe('one app, its state and kill', () => {
     assert.equal(app.amContainerLogs, undefined);
     assert.equal(app.logAggregationStatus, undefined);
     assert.equal(app.state, 'SUBMITTED');
+    // Pending requests are protected; accumulated usage comes from the app's metrics, which everyone sees.
+    assert.equal(app.resourceRequests, undefined);
+    assert.deepEqual(app.resourceSecondsMap, {
+      entry: [
+        { key: 'memory-mb', value: '0' },
+        { key: 'vcores', value: '0' },
+      ],
+    });
+    const owner = (await request(gw.server).get(`${WS}/apps/${id}?user.name=alice`).expect(200)).body as {
+      app: Record<string, unknown>;
+    };
+    assert.equal((owner.app.resourceRequests as unknown[]).length, 1);
+  });
+
+  it('redacts the same fields in XML', async () => {
+    const id = await newId();
+    await submit(id).expect(202);
+    const res = await request(gw.server)
+      .get(`${WS}/apps/${id}?user.name=mallory`)
+      .set('Accept', 'application/xml')
+      .expect(200);
+    assert.doesNotMatch(res.text, /<resourceRequests>/);
+    assert.match(
+      res.text,
+      /<resourceSecondsMap><entry><key>memory-mb<\/key><value>0<\/value><\/entry><entry><key>vcores<\/key><value>0<\/value><\/entry><\/resourceSecondsMap>/,
+    );
+    const owner = await request(gw.server).get(`${WS}/apps/${id}?user.name=alice`).set('Accept', 'application/xml');
+    assert.match(owner.text, /<resourceRequests><priority>0<\/priority>/);
+  });
+
+  it('shows the -1 allocation sentinels of a finished app only to those with view access', async () => {
+    const id = await newId();
+    await submit(id).expect(202);
+    // What the translator records once the app ran and finished.
+    const key = `${gw.prefix}app:${id}`;
+    const rec = JSON.parse((await gw.redis.get(key)) ?? '{}') as AppRecord;
+    const now = Date.now();
+    rec.state = 'FINISHED';
+    rec.finalStatus = 'SUCCEEDED';
+    rec.finishedTime = now;
+    rec.memorySeconds = 2048;
+    rec.vcoreSeconds = 2;
+    rec.attempts = [{ id: 1, state: 'FINISHED', startTime: now - 2000, finishedTime: now }];
+    await gw.redis.set(key, JSON.stringify(rec));
+    for (const [user, sentinel] of [
+      ['alice', -1],
+      ['mallory', 0],
+    ] as const) {
+      const json = (await request(gw.server).get(`${WS}/apps/${id}?user.name=${user}`).expect(200)).body as {
+        app: Record<string, unknown>;
+      };
+      for (const f of ['allocatedMB', 'allocatedVCores', 'reservedMB', 'reservedVCores', 'runningContainers'])
+        assert.equal(json.app[f], sentinel, `${user} ${f}`);
+      assert.equal(json.app.memorySeconds, 2048, `${user} sees the accumulated usage`);
+      const xml = await request(gw.server)
+        .get(`${WS}/apps/${id}?user.name=${user}`)
+        .set('Accept', 'application/xml')
+        .expect(200);
+      assert.match(xml.text, new RegExp(`<allocatedMB>${sentinel}</allocatedMB>`));
+      assert.match(xml.text, /<memorySeconds>2048<\/memorySeconds>/);
+    }
+  });
+});
+
+describe('answers about apps refused at submission', () => {
+  it('has no tracking URL for an app that never had an attempt, in JSON and XML', async () => {
+    const id = await newId();
+    await submit(id, { queue: 'nosuchqueue' }).expect(202);
+    const json = (await request(gw.server).get(`${WS}/apps/${id}`).expect(200)).body as {
+      app: Record<string, unknown>;
+    };
+    assert.equal(json.app.state, 'FAILED');
+    assert.equal(json.app.trackingUI, 'UNASSIGNED');
+    assert.equal(json.app.trackingUrl, undefined);
+    const xml = await request(gw.server).get(`${WS}/apps/${id}`).set('Accept', 'application/xml').expect(200);
+    assert.match(xml.text, /<trackingUI>UNASSIGNED<\/trackingUI><diagnostics>/);
+    assert.doesNotMatch(xml.text, /<trackingUrl>/);
   });
 });
