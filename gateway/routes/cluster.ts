@@ -40,7 +40,8 @@ export function clusterRouter(d: ClusterRouterDeps): Router {
       hadoopVersion: HADOOP_COMPAT_VERSION,
       hadoopBuildVersion: `${HADOOP_COMPAT_VERSION} from loom ${d.loomVersion}`,
       hadoopVersionBuiltOn: '2024-10-09T14:57Z',
-      haZooKeeperConnectionState: 'ResourceManager HA is not enabled.',
+      // What a 3.4.1 RM without a leader elector says (RMServiceContext); Loom's replicas are all active, none elected.
+      haZooKeeperConnectionState: 'Could not find leader elector. Verify both HA and automatic failover are enabled.',
     });
   };
   r.get(['/', '/info'], info);

@@ -23,6 +23,12 @@ describe('cluster info', () => {
       assert.equal(res.headers['content-type'], 'application/json;charset=utf-8');
       const info = (res.body as { clusterInfo: Json }).clusterInfo;
       assert.equal(info.haState, 'ACTIVE');
+      // A 3.4.1 RM without a leader elector says this; Loom's store is its own (see docs/gateway.md).
+      assert.equal(
+        info.haZooKeeperConnectionState,
+        'Could not find leader elector. Verify both HA and automatic failover are enabled.',
+      );
+      assert.equal(info.rmStateStoreName, 'dev.loom.gateway.RedisAppStore');
       assert.equal(info.resourceManagerVersion, '3.4.1');
       assert.equal(typeof info.id, 'number');
     });
@@ -32,6 +38,10 @@ describe('cluster info', () => {
     const res = await request(gw.server).get(`${WS}/info`).set('Accept', 'application/xml').expect(200);
     assert.equal(res.headers['content-type'], 'application/xml; charset=utf-8');
     assert.match(res.text, /^<\?xml version="1.0" encoding="UTF-8" standalone="yes"\?><clusterInfo><id>\d+<\/id>/);
+    assert.match(
+      res.text,
+      /<haZooKeeperConnectionState>Could not find leader elector\. Verify both HA and automatic failover are enabled\.<\/haZooKeeperConnectionState><\/clusterInfo>$/,
+    );
     for (const h of ['cache-control', 'pragma', 'x-content-type-options', 'x-frame-options', 'x-xss-protection'])
       assert.ok(res.headers[h], h);
   });
