@@ -145,7 +145,8 @@ describe('submit', () => {
           .set('Content-Type', 'application/json')
           .send('{"application-id":'),
       status: 400,
-      match: /Malformed JSON/,
+      match:
+        /^javax\.xml\.bind\.UnmarshalException\n - with linked exception:\n\[javax\.xml\.stream\.XMLStreamException: com\.fasterxml\.jackson\.core\.io\.JsonEOFException: Unexpected end-of-input within\/between Object entries\n at \[Source: \(BufferedReader\); line: 1, column: 19\]\]$/,
     },
     {
       name: 'a field of the wrong type',
@@ -161,7 +162,8 @@ describe('submit', () => {
           .set('Content-Type', 'application/xml')
           .send('<appstate><state>KILLED</state></appstate>'),
       status: 400,
-      match: /Expected element is <application-submission-context>/,
+      match:
+        /^javax\.xml\.bind\.UnmarshalException: unexpected element \(uri:"", local:"appstate"\)\. Expected elements are <\{\}NewApplication>,<\{\}application-submission-context>,/,
     },
     {
       name: 'a DOCTYPE (entity expansion)',
@@ -504,5 +506,41 @@ describe('answers about apps refused at submission', () => {
     const xml = await request(gw.server).get(`${WS}/apps/${id}`).set('Accept', 'application/xml').expect(200);
     assert.match(xml.text, /<trackingUI>UNASSIGNED<\/trackingUI><diagnostics>/);
     assert.doesNotMatch(xml.text, /<trackingUrl>/);
+  });
+});
+
+describe('malformed bodies, answered in the negotiated format', () => {
+  it('gives the RM parser message in an XML RemoteException', async () => {
+    const res = await request(gw.server)
+      .post(`${WS}/apps?user.name=alice`)
+      .set('Content-Type', 'application/json')
+      .set('Accept', 'application/xml')
+      .send('{"application-id":}')
+      .expect(400);
+    assert.equal(
+      res.text,
+      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><RemoteException><exception>WebApplicationException</exception>' +
+        '<message>javax.xml.bind.UnmarshalException\n - with linked exception:\n[javax.xml.stream.XMLStreamException: ' +
+        "com.fasterxml.jackson.core.JsonParseException: Unexpected character ('}' (code 125)): expected a value\n" +
+        ' at [Source: (BufferedReader); line: 1, column: 20]]</message><javaClassName>javax.ws.rs.WebApplicationException</javaClassName></RemoteException>',
+    );
+  });
+
+  it('gives the JAXB wrong-root message for a kill body, in JSON', async () => {
+    const id = await newId();
+    await submit(id).expect(202);
+    const res = await request(gw.server)
+      .put(`${WS}/apps/${id}/state?user.name=alice`)
+      .set('Content-Type', 'application/xml')
+      .send('<appstat><state>KILLED</state></appstat>')
+      .expect(400);
+    assert.deepEqual(res.body, {
+      RemoteException: {
+        exception: 'WebApplicationException',
+        message:
+          'javax.xml.bind.UnmarshalException: unexpected element (uri:"", local:"appstat"). Expected elements are <{}appstate>',
+        javaClassName: 'javax.ws.rs.WebApplicationException',
+      },
+    });
   });
 });
