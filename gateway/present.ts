@@ -23,8 +23,9 @@ const resourceSeconds = (app: AppRecord): Record<string, Value> => ({
 });
 
 /**
- * AppInfo as the RM renders it. Without view access the protected fields are zero or absent, as the RM redacts them;
- * finished apps report -1 for current allocations.
+ * AppInfo as the RM renders it (AppInfo's constructor in 3.4.1). Without view access the protected fields are zero
+ * or absent, as the RM redacts them: times, AM addresses, log status, current allocations, pending requests; finished
+ * apps report -1 for current allocations to those with access.
  */
 export function appInfoValue(
   app: AppRecord,
@@ -52,9 +53,10 @@ export function appInfoValue(
     finalStatus: app.finalStatus,
     progress: final && app.state === 'FINISHED' ? 100 : app.progress,
     trackingUI: final && !refused ? 'History' : trackingReady ? 'ApplicationMaster' : 'UNASSIGNED',
-    // A finished app that never had an AM links to the RM's own app page, as the RM does.
+    // A finished app that never had an AM links to the RM's own app page, as the RM does; an app refused at
+    // submission never had an attempt, so the RM has no tracking URL for it at all.
     trackingUrl:
-      trackingReady || final
+      (trackingReady || final) && !refused
         ? (app.trackingUrl ?? (final && o.rmOrigin ? `${o.rmOrigin}/cluster/app/${app.id}` : undefined))
         : undefined,
     diagnostics: app.diagnostics,
@@ -67,7 +69,9 @@ export function appInfoValue(
     finishedTime: o.access ? app.finishedTime : 0,
     elapsedTime: o.access ? (app.finishedTime || o.now) - app.startedTime : 0,
   };
-  const sentinel = final && ran;
+  // The RM reads current allocations (and their -1 sentinels once finished) only for callers with view access;
+  // everyone else gets the DAO's zero defaults.
+  const sentinel = final && ran && o.access;
   const usage = app.refused ? {} : resourceSeconds(app);
   if (o.access) {
     const am = app.attempts.at(-1);
@@ -77,18 +81,19 @@ export function appInfoValue(
     v.amHostHttpAddress = app.amHostHttpAddress;
     v.amRPCAddress = app.amRPCAddress;
   }
-  // Usage figures are shown to everyone (zero for those without access), as the RM does.
+  // Current allocations are zero without view access; the accumulated usage (memory/vcore seconds and their map)
+  // comes from the app's metrics, which the RM shows to everyone.
   v.masterNodeId = o.access ? (app.masterNodeId ?? '') : '';
   v.allocatedMB = sentinel ? -1 : o.access ? app.allocatedMB : 0;
   v.allocatedVCores = sentinel ? -1 : o.access ? app.allocatedVCores : 0;
   v.reservedMB = sentinel ? -1 : 0;
   v.reservedVCores = sentinel ? -1 : 0;
   v.runningContainers = sentinel ? -1 : o.access ? app.runningContainers : 0;
-  v.memorySeconds = o.access ? app.memorySeconds : 0;
-  v.vcoreSeconds = o.access ? app.vcoreSeconds : 0;
+  v.memorySeconds = app.memorySeconds;
+  v.vcoreSeconds = app.vcoreSeconds;
   v.queueUsagePercentage = 0;
   v.clusterUsagePercentage = 0;
-  v.resourceSecondsMap = o.access ? usage : {};
+  v.resourceSecondsMap = usage;
   if (o.access) v.logAggregationStatus = 'DISABLED';
   v.preemptedResourceMB = app.preemptedResourceMB;
   v.preemptedResourceVCores = app.preemptedResourceVCores;
@@ -98,8 +103,9 @@ export function appInfoValue(
   v.preemptedVcoreSeconds = app.preemptedVcoreSeconds;
   v.preemptedResourceSecondsMap = {};
   const waitingForAm = app.state === 'SUBMITTED' || app.state === 'ACCEPTED';
-  if (waitingForAm && keep('resourceRequests')) {
-    // The AM's own container request, as the scheduler holds it until the AM runs.
+  if (waitingForAm && o.access && keep('resourceRequests')) {
+    // The AM's own container request, as the scheduler holds it until the AM runs (the RM shows pending requests
+    // only to callers with view access).
     v.resourceRequests = [
       {
         priority: 0,

@@ -1,6 +1,7 @@
 import { parseStringPromise } from 'xml2js';
 import { RemoteError } from '../errors.ts';
 import { hasInvalidXmlChars } from '../serialize/xml.ts';
+import { EMPTY_JSON, firstElement, jsonParseMessage, wrongRootMessage, xmlParseMessage } from './parse-errors.ts';
 
 /** Largest request body accepted (a Spark submission with hundreds of local resources is ~100 KB). */
 export const MAX_BODY_BYTES = 1 << 20;
@@ -22,36 +23,39 @@ export function bodyFormat(contentType: string | undefined): BodyFormat {
  */
 export async function parseBody(raw: Buffer, format: BodyFormat, expectedRoot: string): Promise<unknown> {
   const text = raw.toString('utf8');
-  if (text.trim() === '') throw new RemoteError('Unmarshal', 'The request body is empty.');
   if (format === 'json') {
+    if (text.trim() === '') throw new RemoteError('Unmarshal', EMPTY_JSON);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text) as unknown;
     } catch (err) {
-      throw new RemoteError('Unmarshal', `Malformed JSON body: ${(err as Error).message}`);
+      throw new RemoteError('Unmarshal', jsonParseMessage(text, (err as Error).message));
     }
     assertXmlSafe(parsed, '');
     return parsed;
   }
+  if (text.trim() === '') throw new RemoteError('Unmarshal', xmlParseMessage(text, ''));
+  // JAXB judges the root element as soon as it meets it, before the rest is known to be well formed.
+  const first = firstElement(text);
+  if (first !== undefined && first !== expectedRoot)
+    throw new RemoteError('Unmarshal', wrongRootMessage(first, expectedRoot));
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
+    // The RM's parser would read the DTD; Loom never does (no external entities, no entity expansion).
     throw new RemoteError('Unmarshal', 'DOCTYPE and entity declarations are not allowed in request bodies.');
   }
-  let doc: Record<string, unknown>;
+  let doc: Record<string, unknown> | null;
   try {
-    doc = (await parseStringPromise(text, { explicitArray: false, explicitRoot: true, emptyTag: () => '' })) as Record<
-      string,
-      unknown
-    >;
+    doc = (await parseStringPromise(text, {
+      explicitArray: false,
+      explicitRoot: true,
+      emptyTag: () => '',
+    })) as Record<string, unknown> | null;
   } catch (err) {
-    throw new RemoteError('Unmarshal', `Malformed XML body: ${(err as Error).message.split('\n')[0] ?? ''}`);
+    throw new RemoteError('Unmarshal', xmlParseMessage(text, (err as Error).message));
   }
-  const rootName = Object.keys(doc)[0];
-  if (rootName !== expectedRoot) {
-    throw new RemoteError(
-      'Unmarshal',
-      `unexpected element (local:"${rootName ?? ''}"). Expected element is <${expectedRoot}>`,
-    );
-  }
+  const rootName = doc ? Object.keys(doc)[0] : undefined;
+  if (!doc || rootName === undefined) throw new RemoteError('Unmarshal', xmlParseMessage(text, 'Unexpected end'));
+  if (rootName !== expectedRoot) throw new RemoteError('Unmarshal', wrongRootMessage(rootName, expectedRoot));
   const body = doc[rootName];
   // Character references such as &#1; decode into the tree, so the tree is checked, not the text.
   assertXmlSafe(body, '');

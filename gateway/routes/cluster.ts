@@ -40,7 +40,8 @@ export function clusterRouter(d: ClusterRouterDeps): Router {
       hadoopVersion: HADOOP_COMPAT_VERSION,
       hadoopBuildVersion: `${HADOOP_COMPAT_VERSION} from loom ${d.loomVersion}`,
       hadoopVersionBuiltOn: '2024-10-09T14:57Z',
-      haZooKeeperConnectionState: 'ResourceManager HA is not enabled.',
+      // What a 3.4.1 RM without a leader elector says (RMServiceContext); Loom's replicas are all active, none elected.
+      haZooKeeperConnectionState: 'Could not find leader elector. Verify both HA and automatic failover are enabled.',
     });
   };
   r.get(['/', '/info'], info);
@@ -227,6 +228,57 @@ export function pendingOf(apps: readonly AppRecord[]): { memory: number; vCores:
   };
 }
 
+const isRunning = (a: AppRecord): boolean => a.state === 'RUNNING';
+
+/** What a leaf queue's users (or the queue itself) hold: allocations of running apps and their AM containers. */
+function usageOf(apps: readonly AppRecord[]): { used: [number, number]; am: [number, number] } {
+  const running = apps.filter(isRunning);
+  return {
+    used: [running.reduce((n, a) => n + a.allocatedMB, 0), running.reduce((n, a) => n + a.allocatedVCores, 0)],
+    am: [running.reduce((n, a) => n + a.amResource.memory, 0), running.reduce((n, a) => n + a.amResource.vCores, 0)],
+  };
+}
+
+/**
+ * The `users` of a leaf queue as CapacityScheduler's UsersManager lists them: every user with unfinished apps there.
+ * Active = running (the AM has its container), pending = waiting for it, as the queue's own counts; what they use is
+ * the allocation of their running apps. Loom enforces no per-user limit, so `userResourceLimit` and the AM limits are
+ * 0 like the queue's AM limits; the RM's order is its hash map's, Loom's by name.
+ */
+export function usersValue(apps: readonly AppRecord[]): Record<string, Value>[] {
+  const byUser = new Map<string, AppRecord[]>();
+  for (const a of apps) byUser.set(a.user, [...(byUser.get(a.user) ?? []), a]);
+  const zero = resourceValue(0, 0);
+  return [...byUser.keys()].sort().map((username) => {
+    const mine = byUser.get(username) ?? [];
+    const { used, am } = usageOf(mine);
+    const active = mine.filter(isRunning).length;
+    return {
+      username,
+      resourcesUsed: resourceValue(...used),
+      numPendingApplications: mine.filter(waiting).length,
+      numActiveApplications: active,
+      AMResourceUsed: resourceValue(...am),
+      userResourceLimit: zero,
+      resources: {
+        resourceUsagesByPartition: [
+          {
+            partitionName: '',
+            used: resourceValue(...used),
+            reserved: zero,
+            pending: zero,
+            amUsed: resourceValue(...am),
+            amLimit: zero,
+            userAmLimit: zero,
+          },
+        ],
+      },
+      userWeight: 1,
+      isActive: active > 0,
+    };
+  });
+}
+
 /** An ACL as YARN prints it: `users groups` (so a users-only ACL ends in a space), `*` for everyone. */
 export function printAcl(acl: string): string {
   if (acl.trim() === '*') return '*';
@@ -246,6 +298,9 @@ const vector = (capacity: number): Record<string, Value> => ({
 /** The CapacityScheduler tree from Loom's Queue objects, shaped as a 3.4.1 RM shows its own. */
 export function schedulerValue(cluster: ClusterView, live: readonly AppRecord[] = []): Record<string, Value> {
   const inQueue = (q: QueueView): AppRecord[] => live.filter((a) => a.queue === q.path);
+  /** What a queue holds is what its users hold: the apps of its own and of every queue below it. */
+  const usageBelow = (q: QueueView): ReturnType<typeof usageOf> =>
+    usageOf(live.filter((a) => a.queue === q.path || a.queue.startsWith(`${q.path}.`)));
   const queues = cluster.queues();
   const byPath = new Map(queues.map((q) => [q.path, q]));
   const parentOf = (q: QueueView): QueueView | undefined => (q.parent ? byPath.get(q.parent) : undefined);
@@ -292,6 +347,7 @@ export function schedulerValue(cluster: ClusterView, live: readonly AppRecord[] 
   const queueValue = (q: QueueView): Record<string, Value> => {
     const children = q.children.map((c) => byPath.get(c)).filter((x): x is QueueView => !!x);
     const leaf = children.length === 0;
+    const usage = usageBelow(q);
     const common: Record<string, Value> = {
       queuePath: q.path,
       capacity: q.capacity,
@@ -308,7 +364,7 @@ export function schedulerValue(cluster: ClusterView, live: readonly AppRecord[] 
       isAbsoluteResource: false,
       ...(leaf ? {} : { queues: { queue: children.map(queueValue) } }),
       state: q.state,
-      resourcesUsed: zero,
+      resourcesUsed: resourceValue(...usage.used),
       hideReservationQueues: false,
       nodeLabels: ['*'],
       allocatedContainers: 0,
@@ -319,10 +375,10 @@ export function schedulerValue(cluster: ClusterView, live: readonly AppRecord[] 
         resourceUsagesByPartition: [
           {
             partitionName: '',
-            used: zero,
+            used: resourceValue(...usage.used),
             reserved: zero,
             pending: resourceValue(pendingOf(inQueue(q)).memory, pendingOf(inQueue(q)).vCores),
-            amUsed: zero,
+            amUsed: resourceValue(...usage.am),
             amLimit: zero,
             userAmLimit: zero,
           },
@@ -353,11 +409,11 @@ export function schedulerValue(cluster: ClusterView, live: readonly AppRecord[] 
       maxApplications: maxApps,
       maxApplicationsPerUser: maxApps,
       userLimit: 100,
-      users: {},
+      users: { user: usersValue(inQueue(q)) },
       userLimitFactor: 1,
       configuredMaxAMResourceLimit: 0.1,
       AMResourceLimit: zero,
-      usedAMResource: zero,
+      usedAMResource: resourceValue(...usage.am),
       userAMResourceLimit: zero,
       preemptionDisabled: true,
       intraQueuePreemptionDisabled: true,

@@ -140,6 +140,22 @@ const queueHead: [string, ObjectSchema['fields'][number]['schema']][] = [
   ...templateFields,
 ];
 
+/**
+ * CapacityScheduler's UserInfo (`UsersManager.getUsersInfo`): one per user with unfinished apps in a leaf queue, in
+ * the order of its fields there.
+ */
+const userInfo = obj([
+  ['username', str],
+  ['resourcesUsed', resourceInfo],
+  ['numPendingApplications', int],
+  ['numActiveApplications', int],
+  ['AMResourceUsed', resourceInfo],
+  ['userResourceLimit', resourceInfo],
+  ['resources', resources],
+  ['userWeight', float],
+  ['isActive', bool],
+]);
+
 const parentQueue = obj(queueHead);
 const leafQueue = obj(
   [
@@ -150,7 +166,7 @@ const leafQueue = obj(
     ['maxApplications', int],
     ['maxApplicationsPerUser', int],
     ['userLimit', float],
-    ['users', obj([['user', list(map(str))]])],
+    ['users', obj([['user', list(userInfo)]])],
     ['userLimitFactor', float],
     ['configuredMaxAMResourceLimit', float],
     ['AMResourceLimit', resourceInfo],

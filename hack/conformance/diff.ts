@@ -74,8 +74,22 @@ const typeName = (tree: Tree): string =>
 
 const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
 
-/** Fields that identify an item of a list, tried in order: the first one unique on both sides is used. */
-const ITEM_KEYS = ['id', 'appAttemptId', 'containerId', 'queueName', 'accessType', 'name', 'key', 'state', 'type'];
+/**
+ * Fields that identify an item of a list, tried in order: the first one unique on both sides is used. Lists the RM
+ * fills from a hash map (apps, a queue's `users.user`) come in hash order, so their items are matched by key.
+ */
+const ITEM_KEYS = [
+  'id',
+  'appAttemptId',
+  'containerId',
+  'queueName',
+  'username',
+  'accessType',
+  'name',
+  'key',
+  'state',
+  'type',
+];
 
 function itemKey(item: Tree, key: string): string | undefined {
   if (item.t !== 'obj') return undefined;

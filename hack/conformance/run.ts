@@ -2,7 +2,7 @@
  * Conformance check of Loom's YARN REST gateway against a real Hadoop 3.4.1 ResourceManager: sends the same requests
  * (hack/conformance/requests.ts) to both, normalises what differs by nature (normalize.ts), diffs the answers field
  * by field in JSON and XML (diff.ts) and sorts the differences into unexplained / expected / environment
- * (classify.ts).
+ * (classify.ts): environment = how the two servers are set up here, or transport details of any two HTTP servers.
  *
  *   npx tsx hack/conformance/run.ts [--out FILE]
  *
@@ -399,7 +399,7 @@ async function main(): Promise<number> {
       `    expected (docs/gateway.md deliberate differences): ${summary.expected}  ${JSON.stringify(summary.expectedByKind)}`,
     );
     print(
-      `    environment (setup of this check): ${summary.environment}  ${JSON.stringify(summary.environmentByKind)}`,
+      `    environment (setup of this check, transport): ${summary.environment}  ${JSON.stringify(summary.environmentByKind)}`,
     );
     const reasons = new Map<string, number>();
     for (const d of all) if (d.reason) reasons.set(d.reason, (reasons.get(d.reason) ?? 0) + 1);

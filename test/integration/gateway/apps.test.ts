@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { parseStringPromise } from 'xml2js';
+import type { AppRecord } from '../../../api/yarn.ts';
 import { startGateway, submission, type GatewayFixture } from './fixture.ts';
 
 let gw: GatewayFixture;
@@ -144,7 +145,8 @@ describe('submit', () => {
           .set('Content-Type', 'application/json')
           .send('{"application-id":'),
       status: 400,
-      match: /Malformed JSON/,
+      match:
+        /^javax\.xml\.bind\.UnmarshalException\n - with linked exception:\n\[javax\.xml\.stream\.XMLStreamException: com\.fasterxml\.jackson\.core\.io\.JsonEOFException: Unexpected end-of-input within\/between Object entries\n at \[Source: \(BufferedReader\); line: 1, column: 19\]\]$/,
     },
     {
       name: 'a field of the wrong type',
@@ -160,7 +162,8 @@ describe('submit', () => {
           .set('Content-Type', 'application/xml')
           .send('<appstate><state>KILLED</state></appstate>'),
       status: 400,
-      match: /Expected element is <application-submission-context>/,
+      match:
+        /^javax\.xml\.bind\.UnmarshalException: unexpected element \(uri:"", local:"appstate"\)\. Expected elements are <\{\}NewApplication>,<\{\}application-submission-context>,/,
     },
     {
       name: 'a DOCTYPE (entity expansion)',
@@ -426,5 +429,118 @@ describe('one app, its state and kill', () => {
     assert.equal(app.amContainerLogs, undefined);
     assert.equal(app.logAggregationStatus, undefined);
     assert.equal(app.state, 'SUBMITTED');
+    // Pending requests are protected; accumulated usage comes from the app's metrics, which everyone sees.
+    assert.equal(app.resourceRequests, undefined);
+    assert.deepEqual(app.resourceSecondsMap, {
+      entry: [
+        { key: 'memory-mb', value: '0' },
+        { key: 'vcores', value: '0' },
+      ],
+    });
+    const owner = (await request(gw.server).get(`${WS}/apps/${id}?user.name=alice`).expect(200)).body as {
+      app: Record<string, unknown>;
+    };
+    assert.equal((owner.app.resourceRequests as unknown[]).length, 1);
+  });
+
+  it('redacts the same fields in XML', async () => {
+    const id = await newId();
+    await submit(id).expect(202);
+    const res = await request(gw.server)
+      .get(`${WS}/apps/${id}?user.name=mallory`)
+      .set('Accept', 'application/xml')
+      .expect(200);
+    assert.doesNotMatch(res.text, /<resourceRequests>/);
+    assert.match(
+      res.text,
+      /<resourceSecondsMap><entry><key>memory-mb<\/key><value>0<\/value><\/entry><entry><key>vcores<\/key><value>0<\/value><\/entry><\/resourceSecondsMap>/,
+    );
+    const owner = await request(gw.server).get(`${WS}/apps/${id}?user.name=alice`).set('Accept', 'application/xml');
+    assert.match(owner.text, /<resourceRequests><priority>0<\/priority>/);
+  });
+
+  it('shows the -1 allocation sentinels of a finished app only to those with view access', async () => {
+    const id = await newId();
+    await submit(id).expect(202);
+    // What the translator records once the app ran and finished.
+    const key = `${gw.prefix}app:${id}`;
+    const rec = JSON.parse((await gw.redis.get(key)) ?? '{}') as AppRecord;
+    const now = Date.now();
+    rec.state = 'FINISHED';
+    rec.finalStatus = 'SUCCEEDED';
+    rec.finishedTime = now;
+    rec.memorySeconds = 2048;
+    rec.vcoreSeconds = 2;
+    rec.attempts = [{ id: 1, state: 'FINISHED', startTime: now - 2000, finishedTime: now }];
+    await gw.redis.set(key, JSON.stringify(rec));
+    for (const [user, sentinel] of [
+      ['alice', -1],
+      ['mallory', 0],
+    ] as const) {
+      const json = (await request(gw.server).get(`${WS}/apps/${id}?user.name=${user}`).expect(200)).body as {
+        app: Record<string, unknown>;
+      };
+      for (const f of ['allocatedMB', 'allocatedVCores', 'reservedMB', 'reservedVCores', 'runningContainers'])
+        assert.equal(json.app[f], sentinel, `${user} ${f}`);
+      assert.equal(json.app.memorySeconds, 2048, `${user} sees the accumulated usage`);
+      const xml = await request(gw.server)
+        .get(`${WS}/apps/${id}?user.name=${user}`)
+        .set('Accept', 'application/xml')
+        .expect(200);
+      assert.match(xml.text, new RegExp(`<allocatedMB>${sentinel}</allocatedMB>`));
+      assert.match(xml.text, /<memorySeconds>2048<\/memorySeconds>/);
+    }
+  });
+});
+
+describe('answers about apps refused at submission', () => {
+  it('has no tracking URL for an app that never had an attempt, in JSON and XML', async () => {
+    const id = await newId();
+    await submit(id, { queue: 'nosuchqueue' }).expect(202);
+    const json = (await request(gw.server).get(`${WS}/apps/${id}`).expect(200)).body as {
+      app: Record<string, unknown>;
+    };
+    assert.equal(json.app.state, 'FAILED');
+    assert.equal(json.app.trackingUI, 'UNASSIGNED');
+    assert.equal(json.app.trackingUrl, undefined);
+    const xml = await request(gw.server).get(`${WS}/apps/${id}`).set('Accept', 'application/xml').expect(200);
+    assert.match(xml.text, /<trackingUI>UNASSIGNED<\/trackingUI><diagnostics>/);
+    assert.doesNotMatch(xml.text, /<trackingUrl>/);
+  });
+});
+
+describe('malformed bodies, answered in the negotiated format', () => {
+  it('gives the RM parser message in an XML RemoteException', async () => {
+    const res = await request(gw.server)
+      .post(`${WS}/apps?user.name=alice`)
+      .set('Content-Type', 'application/json')
+      .set('Accept', 'application/xml')
+      .send('{"application-id":}')
+      .expect(400);
+    assert.equal(
+      res.text,
+      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><RemoteException><exception>WebApplicationException</exception>' +
+        '<message>javax.xml.bind.UnmarshalException\n - with linked exception:\n[javax.xml.stream.XMLStreamException: ' +
+        "com.fasterxml.jackson.core.JsonParseException: Unexpected character ('}' (code 125)): expected a value\n" +
+        ' at [Source: (BufferedReader); line: 1, column: 20]]</message><javaClassName>javax.ws.rs.WebApplicationException</javaClassName></RemoteException>',
+    );
+  });
+
+  it('gives the JAXB wrong-root message for a kill body, in JSON', async () => {
+    const id = await newId();
+    await submit(id).expect(202);
+    const res = await request(gw.server)
+      .put(`${WS}/apps/${id}/state?user.name=alice`)
+      .set('Content-Type', 'application/xml')
+      .send('<appstat><state>KILLED</state></appstat>')
+      .expect(400);
+    assert.deepEqual(res.body, {
+      RemoteException: {
+        exception: 'WebApplicationException',
+        message:
+          'javax.xml.bind.UnmarshalException: unexpected element (uri:"", local:"appstat"). Expected elements are <{}appstate>',
+        javaClassName: 'javax.ws.rs.WebApplicationException',
+      },
+    });
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { parseStringPromise } from 'xml2js';
+import type { AppRecord } from '../../../api/yarn.ts';
 import { clusterEnv } from '../harness.ts';
 import { startGateway, submission, type GatewayFixture } from './fixture.ts';
 
@@ -22,6 +23,12 @@ describe('cluster info', () => {
       assert.equal(res.headers['content-type'], 'application/json;charset=utf-8');
       const info = (res.body as { clusterInfo: Json }).clusterInfo;
       assert.equal(info.haState, 'ACTIVE');
+      // A 3.4.1 RM without a leader elector says this; Loom's store is its own (see docs/gateway.md).
+      assert.equal(
+        info.haZooKeeperConnectionState,
+        'Could not find leader elector. Verify both HA and automatic failover are enabled.',
+      );
+      assert.equal(info.rmStateStoreName, 'dev.loom.gateway.RedisAppStore');
       assert.equal(info.resourceManagerVersion, '3.4.1');
       assert.equal(typeof info.id, 'number');
     });
@@ -31,6 +38,10 @@ describe('cluster info', () => {
     const res = await request(gw.server).get(`${WS}/info`).set('Accept', 'application/xml').expect(200);
     assert.equal(res.headers['content-type'], 'application/xml; charset=utf-8');
     assert.match(res.text, /^<\?xml version="1.0" encoding="UTF-8" standalone="yes"\?><clusterInfo><id>\d+<\/id>/);
+    assert.match(
+      res.text,
+      /<haZooKeeperConnectionState>Could not find leader elector\. Verify both HA and automatic failover are enabled\.<\/haZooKeeperConnectionState><\/clusterInfo>$/,
+    );
     for (const h of ['cache-control', 'pragma', 'x-content-type-options', 'x-frame-options', 'x-xss-protection'])
       assert.ok(res.headers[h], h);
   });
@@ -82,6 +93,101 @@ describe('scheduler', () => {
     );
     assert.match(res.text, /<queue xsi:type="capacitySchedulerLeafQueueInfo"><queuePath>root\.default<\/queuePath>/);
     await parseStringPromise(res.text);
+  });
+});
+
+describe('scheduler users', () => {
+  const submitTo = async (user: string, queue: string): Promise<string> => {
+    const id = (
+      (await request(gw.server).post(`${WS}/apps/new-application?user.name=${user}`).expect(200)).body as Json
+    )['application-id'] as string;
+    await request(gw.server)
+      .post(`${WS}/apps?user.name=${user}`)
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify(submission(id, { queue })))
+      .expect(202);
+    return id;
+  };
+  /** Moves an app on as the translator's status controller would once its gang runs. */
+  const run = async (id: string, mb: number, vcores: number): Promise<void> => {
+    const key = `${gw.prefix}app:${id}`;
+    const app = JSON.parse((await gw.redis.get(key)) ?? '{}') as AppRecord;
+    await gw.redis.set(
+      key,
+      JSON.stringify({ ...app, state: 'RUNNING', allocatedMB: mb, allocatedVCores: vcores, runningContainers: 2 }),
+    );
+  };
+  type User = Json & { username: string };
+  const leaf = (body: unknown, name: string): Json => {
+    const queues = (body as { scheduler: { schedulerInfo: { queues: { queue: Json[] } } } }).scheduler.schedulerInfo
+      .queues.queue;
+    const q = queues.find((x) => x.queueName === name);
+    assert.ok(q, name);
+    return q;
+  };
+  const mem = (r: unknown): [unknown, unknown] => [(r as Json).memory, (r as Json).vCores];
+
+  before(async () => {
+    // default: rhea has one app running and one waiting, quinn one waiting.
+    await run(await submitTo('rhea', 'default'), 3072, 3);
+    await submitTo('rhea', 'default');
+    await submitTo('quinn', 'default');
+  });
+
+  it('lists each user with unfinished apps in a leaf queue, as UserInfo renders in JSON', async () => {
+    const res = await request(gw.server).get(`${WS}/scheduler`).expect(200);
+    const q = leaf(res.body, 'default');
+    const users = (q.users as { user: User[] }).user;
+    assert.deepEqual(
+      users.map((u) => u.username),
+      ['quinn', 'rhea'],
+    );
+    const [quinn, rhea] = users as [User, User];
+    assert.deepEqual(Object.keys(rhea), [
+      'username',
+      'resourcesUsed',
+      'numPendingApplications',
+      'numActiveApplications',
+      'AMResourceUsed',
+      'userResourceLimit',
+      'resources',
+      'userWeight',
+      'isActive',
+    ]);
+    assert.deepEqual([rhea.numActiveApplications, rhea.numPendingApplications, rhea.isActive], [1, 1, true]);
+    assert.deepEqual(mem(rhea.resourcesUsed), [3072, 3]);
+    assert.deepEqual(mem(rhea.AMResourceUsed), [1024, 1], "the running app's AM container");
+    assert.deepEqual(mem(rhea.userResourceLimit), [0, 0]);
+    const part = (rhea.resources as { resourceUsagesByPartition: Json[] }).resourceUsagesByPartition[0] ?? {};
+    assert.deepEqual([part.partitionName, mem(part.used), mem(part.amUsed)], ['', [3072, 3], [1024, 1]]);
+    assert.deepEqual([quinn.numActiveApplications, quinn.numPendingApplications, quinn.isActive], [0, 1, false]);
+    assert.deepEqual(mem(quinn.resourcesUsed), [0, 0]);
+    assert.match(res.text, /"username":"rhea","resourcesUsed":\{"memory":3072,"vCores":3,/);
+    assert.match(res.text, /"userWeight":1\.0,"isActive":true\}/);
+    // The queue holds what its users hold; a queue without unfinished apps has no users.
+    assert.deepEqual(mem(q.resourcesUsed), [3072, 3]);
+    assert.deepEqual(mem(q.usedAMResource), [1024, 1]);
+    assert.equal(q.numPendingApplications, 2);
+    assert.deepEqual(leaf(res.body, 'flink').users, {});
+  });
+
+  it('renders the same users in XML, an empty list as <users/>', async () => {
+    const res = await request(gw.server).get(`${WS}/scheduler`).set('Accept', 'application/xml').expect(200);
+    assert.match(
+      res.text,
+      /<users><user><username>quinn<\/username><resourcesUsed><memory>0<\/memory><vCores>0<\/vCores><resourceInformations>/,
+    );
+    assert.match(
+      res.text,
+      /<user><username>rhea<\/username><resourcesUsed><memory>3072<\/memory><vCores>3<\/vCores>.*?<\/resourcesUsed><numPendingApplications>1<\/numPendingApplications><numActiveApplications>1<\/numActiveApplications><AMResourceUsed><memory>1024<\/memory>/,
+    );
+    assert.match(res.text, /<userWeight>1\.0<\/userWeight><isActive>true<\/isActive><\/user><\/users>/);
+    const doc = (await parseStringPromise(res.text)) as {
+      scheduler: { schedulerInfo: { queues: { queue: { queueName: string[]; users: unknown[] }[] }[] }[] };
+    };
+    const flink = doc.scheduler.schedulerInfo[0]?.queues[0]?.queue.find((x) => x.queueName[0] === 'flink');
+    assert.deepEqual(flink?.users, ['']);
+    assert.match(res.text, /<queuePath>root\.flink<\/queuePath>.*?<users\/>/);
   });
 });
 
