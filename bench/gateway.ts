@@ -46,6 +46,8 @@ const acceptedCount = Number(values.accepted);
 const acceptedTimeoutMs = Number(values['accepted-timeout']) * 1000;
 /** GET /apps of every app: fewer requests as the body grows (the RM's is ~3.5 KB per app). */
 const listReads = (size: number): number => Math.max(30, Math.min(reads, Math.round(100_000 / size)));
+/** One request may take this long before the run fails. */
+const REQUEST_TIMEOUT_MS = 600_000;
 /** No measurement runs longer than this; it reports how many requests it managed. */
 const MEASURE_BOUND_MS = 180_000;
 
@@ -89,7 +91,10 @@ function makeClient(base: string, sockets: number) {
         );
         res.on('error', reject);
       });
-      req.setTimeout(60_000, () => req.destroy(new Error(`${method} ${path}: no answer within 60 s`)));
+      // The RM's GET /apps of 10,000 apps takes well over a minute with 8 in flight: wait, and count it.
+      req.setTimeout(REQUEST_TIMEOUT_MS, () =>
+        req.destroy(new Error(`${method} ${path}: no answer within ${REQUEST_TIMEOUT_MS / 1000} s`)),
+      );
       req.on('error', reject);
       req.end(body);
     });
