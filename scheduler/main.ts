@@ -90,6 +90,7 @@ export async function runScheduler(
   const gauges = setInterval(() => {
     const s = pipeline.stats;
     metrics.pendingUnits.set(s.pendingUnits);
+    metrics.unschedulableUnits.set(s.unschedulableUnits);
     metrics.pendingPods.set(s.pendingMembers);
     metrics.bindQueue.set(s.bindQueue + s.inFlight);
   }, 1_000).unref();
