@@ -1,6 +1,6 @@
 import { Binder, type Placement } from './binder/binder.ts';
 import type { NodeFacts, SchedulerCache } from './core/cache.ts';
-import { keyOf, type Member } from './core/types.ts';
+import { keyOf, type Member, type NodeInfo } from './core/types.ts';
 import type { QueueInfo, UnitInfo } from './core/unit.ts';
 import type { Dispatcher, PendingUnit } from './dispatcher/dispatcher.ts';
 import type { Framework } from './framework/runtime.ts';
@@ -40,6 +40,10 @@ export interface UnitReporter {
 /** Counters and timings the adapter turns into Prometheus metrics. */
 export interface PipelineObserver {
   attempt?(result: 'scheduled' | 'unschedulable' | 'error', seconds: number, members: number): void;
+  /** One round: units attempted and how long it held the event loop (Bindings wait meanwhile). */
+  round?(seconds: number, attempted: number): void;
+  /** Parked units a cluster event sent back to the queue. */
+  woken?(n: number): void;
   conflicts?(n: number): void;
   binding?(outcome: BindOutcome, seconds: number): void;
   preemption?(victims: number): void;
@@ -50,6 +54,13 @@ export interface PipelineOptions {
   workers: number;
   /** Most units handed out per round; the event loop serves I/O between rounds. */
   roundSize: number;
+  /**
+   * Most time one round spends proposing (ms) before it commits what it has and yields, so Binding completions and
+   * informer events are served in between; the units it did not reach go first in the next round.
+   */
+  roundBudgetMs: number;
+  /** Changed nodes beyond which an event wakes every parked unit instead of testing each against those nodes. */
+  wakeHintNodes: number;
   /** Bindings in flight at once. */
   bindConcurrency: number;
   /** Attempts of one Binding before its placement is rolled back. */
@@ -75,6 +86,8 @@ export interface PipelineOptions {
 export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = {
   workers: 1,
   roundSize: 256,
+  roundBudgetMs: 50,
+  wakeHintNodes: 64,
   bindConcurrency: 64,
   maxBindAttempts: 5,
   nodesToScore: 100,
@@ -118,7 +131,8 @@ export class SchedulingPipeline {
   private kicked = false;
   private stopped = true;
   private timer: NodeJS.Timeout | undefined;
-  private seenFreed = -1;
+  /** A kick for when the earliest backoff ends (the 1 s tick would add up to a second). */
+  private backoffTimer: { at: number; handle: NodeJS.Timeout } | undefined;
   private lastTimeoutCheck = 0;
   private idleWaiters: (() => void)[] = [];
 
@@ -151,6 +165,8 @@ export class SchedulingPipeline {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.backoffTimer) clearTimeout(this.backoffTimer.handle);
+    this.backoffTimer = undefined;
   }
 
   // ---- events from the adapter ----
@@ -231,9 +247,16 @@ export class SchedulingPipeline {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  get stats(): { pendingUnits: number; pendingMembers: number; bindQueue: number; inFlight: number } {
+  get stats(): {
+    pendingUnits: number;
+    unschedulableUnits: number;
+    pendingMembers: number;
+    bindQueue: number;
+    inFlight: number;
+  } {
     return {
       pendingUnits: this.dispatcher.pendingUnits,
+      unschedulableUnits: this.dispatcher.parkedCount,
       pendingMembers: this.dispatcher.pendingMembers,
       bindQueue: this.bindQueue.length,
       inFlight: this.inFlight,
@@ -246,7 +269,8 @@ export class SchedulingPipeline {
     if (this.inFlight > 0 || this.retrying > 0 || this.bindQueue.length > 0 || this.swaps.size > 0 || this.kicked)
       return false;
     const now = this.opts.now();
-    for (const p of this.dispatcher.all()) if (p.backoffUntil <= now && !p.unit.finished && !p.message) return false;
+    for (const p of this.dispatcher.all())
+      if (!p.parked && p.backoffUntil <= now && !p.unit.finished && !p.message) return false;
     return true;
   }
 
@@ -275,17 +299,17 @@ export class SchedulingPipeline {
     // Stay at most a few rounds ahead of the apiserver: assumptions are cheap, but stale ones help nobody.
     if (this.bindQueue.length > this.opts.roundSize * 4) return;
     const now = this.opts.now();
-    if (this.seenFreed !== this.cache.freedGeneration) {
-      this.seenFreed = this.cache.freedGeneration;
-      this.dispatcher.flushBackoff();
-    }
+    this.wakeOnEvents();
     if (now - this.lastTimeoutCheck >= 1_000) {
       this.lastTimeoutCheck = now;
       this.checkTimeouts(now);
+      this.dispatcher.wakeStale(now);
+      this.flushDeferredReports(now);
     }
     this.runSwaps();
     this.pump();
-    const { ready, held } = this.dispatcher.next(now, this.opts.roundSize);
+    const { ready, held, nextBackoffEnd } = this.dispatcher.next(now, this.opts.roundSize);
+    if (nextBackoffEnd !== undefined) this.kickAt(nextBackoffEnd, now);
     for (const h of held) {
       // Members of a gang arrive one by one: say nothing while they are still arriving, as coscheduling does.
       if (h.waitingForMembers && now - h.pending.since < this.opts.membersGraceMs) continue;
@@ -293,39 +317,53 @@ export class SchedulingPipeline {
     }
     if (ready.length === 0) return;
 
-    // Schedulers: each worker proposes for its share of the round, blind to the other workers' proposals.
+    // Schedulers: each worker proposes for its share of the round, blind to the other workers' proposals. A round
+    // holds the event loop, so it stops at its time budget; the units not reached stay queued for the next one.
     const nodes = this.cache.nodeList();
     const results: { p: PendingUnit; needed: number; res: UnitResult; started: number }[] = [];
-    ready.forEach((p, i) => {
-      const w = i % this.opts.workers;
+    const roundStarted = performance.now();
+    let attempted = 0;
+    for (const p of ready) {
+      if (attempted > 0 && performance.now() - roundStarted > this.opts.roundBudgetMs) break;
+      const w = attempted++ % this.opts.workers;
       const started = performance.now();
       const needed = this.needed(p, now);
       const members = [...p.members.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
       const res = this.schedulers[w]?.schedule(members, nodes, this.overlays[w] ?? new Overlay(), needed);
       if (res) results.push({ p, needed, res, started });
-    });
+    }
     for (const o of this.overlays) o.clear();
 
     // Binder: commit in dispatch order against the live cache.
+    const parkedNow: PendingUnit[] = [];
+    let lostConflict = false;
     for (const { p, needed, res, started } of results) {
       const seconds = (performance.now() - started) / 1000;
       if (!res.ok) {
         this.observer.attempt?.('unschedulable', seconds, p.members.size);
-        this.dispatcher.backoff(p.unit.key, now);
-        if (!res.unresolvable && this.preempt(p, now)) continue;
+        if (!res.unresolvable && this.preempt(p, now)) {
+          // Its victims are leaving: their deletion wakes it at once (no backoff), the grace period bounds the wait.
+          this.dispatcher.park(p.unit.key, now, 'resources', { backoff: false, until: p.preemptingUntil ?? now });
+          continue;
+        }
+        // Nothing changes for it until the cluster does: park it until an event could let it fit.
+        this.dispatcher.park(p.unit.key, now, res.unresolvable ? 'unresolvable' : 'resources');
+        parkedNow.push(p);
         this.report(p, res.message, now);
         continue;
       }
       const c = this.binder.commit(res.proposals, needed);
       if (c.conflicts) this.observer.conflicts?.(c.conflicts);
       if (!c.ok) {
+        // Another worker's commit this round took the room it had found: it goes again next round, in its turn,
+        // against the cache that now holds the winner (it either finds other room or is parked then, with a reason).
         this.observer.attempt?.('unschedulable', seconds, p.members.size);
-        this.dispatcher.backoff(p.unit.key, now);
-        this.report(p, c.message, now);
+        this.dispatcher.retryNow(p.unit.key);
+        lostConflict = true;
         continue;
       }
       if (c.placements.length === 0) {
-        this.dispatcher.backoff(p.unit.key, now);
+        this.dispatcher.park(p.unit.key, now, 'resources');
         continue;
       }
       this.observer.attempt?.('scheduled', seconds, c.placements.length);
@@ -334,9 +372,76 @@ export class SchedulingPipeline {
       for (const placement of c.placements) this.bindQueue.push({ commit, placement, attempt: 0 });
       if (p.unit.minMember > 1 || p.message) this.reporter.scheduled(p.unit, this.cache.placedCountOfUnit(p.unit.key));
       p.message = undefined;
+      p.deferredMessage = undefined;
     }
+    // Units parked this round were judged against their worker's reservations; a unit that then lost its commit
+    // never took that room, and no event will say so: they go again too.
+    if (lostConflict) for (const p of parkedNow) this.dispatcher.retryNow(p.unit.key);
     this.pump();
-    if (ready.length >= this.opts.roundSize) this.kick();
+    this.observer.round?.((performance.now() - roundStarted) / 1000, attempted);
+    if (ready.length >= this.opts.roundSize || attempted < ready.length) this.kick();
+  }
+
+  /** Kicks a round at `at` (ms, the pipeline's clock), unless one is already due earlier. */
+  private kickAt(at: number, now: number): void {
+    if (this.backoffTimer && this.backoffTimer.at <= at) return;
+    if (this.backoffTimer) clearTimeout(this.backoffTimer.handle);
+    const handle = setTimeout(
+      () => {
+        this.backoffTimer = undefined;
+        this.kick();
+      },
+      Math.max(0, at - now),
+    );
+    handle.unref();
+    this.backoffTimer = { at, handle };
+  }
+
+  /**
+   * Sends parked units back to the queue when a cluster event since the last round could let them fit (QueueingHints,
+   * reduced to nodes): a unit parked for resources wakes when a pod left a node or a node was added or changed and
+   * one of its members passes the filters there now; a unit parked as unresolvable only when a node was added or
+   * changed. Members with anti-affinity terms, a departed pod with such terms, or more changed nodes than
+   * `wakeHintNodes` wake every candidate without the test. The test runs PreFilter on the changed nodes only, which can
+   * only make it more permissive: a needless wake costs one attempt, a missed one would strand the unit.
+   */
+  private wakeOnEvents(): void {
+    const e = this.cache.takeEvents();
+    if (this.dispatcher.parkedCount === 0) return;
+    if (e.freedOn.size === 0 && e.nodesChanged.size === 0 && !e.domainWide) return;
+    const infos = (names: Iterable<string>): NodeInfo[] => {
+      const out: NodeInfo[] = [];
+      for (const n of names) {
+        const info = this.cache.node(n);
+        if (info) out.push(info);
+      }
+      return out;
+    };
+    const changed = infos(e.nodesChanged);
+    const any = infos(new Set([...e.freedOn, ...e.nodesChanged]));
+    const everyone = e.domainWide || any.length > this.opts.wakeHintNodes;
+    let woken = 0;
+    for (const p of [...this.dispatcher.parked()]) {
+      const nodes = p.parked === 'unresolvable' ? changed : any;
+      if (nodes.length === 0 && !(everyone && p.parked === 'resources')) continue;
+      if (everyone || this.couldFit(p, nodes)) {
+        this.dispatcher.wake(p);
+        woken++;
+      }
+    }
+    // Called at the start of a round: the woken units are in this round's queue already.
+    if (woken) this.observer.woken?.(woken);
+  }
+
+  /** Whether any pending member of `p` passes the filters on one of `nodes` as they are now. */
+  private couldFit(p: PendingUnit, nodes: readonly NodeInfo[]): boolean {
+    for (const m of p.members.values()) {
+      if (m.podAntiAffinity?.length) return true;
+      const { state, status } = this.fw.preFilter(m, nodes);
+      if (!status.isSuccess) continue;
+      for (const n of nodes) if (this.fw.filterOne(state, m, n).isSuccess) return true;
+    }
+    return false;
   }
 
   /**
@@ -360,12 +465,19 @@ export class SchedulingPipeline {
       this.sink
         .evict(v, p.unit)
         .then((r) => {
-          // A PodDisruptionBudget said no: let the unit try again (another plan) soon.
-          if (r === 'blocked') p.preemptingUntil = 0;
+          // A PodDisruptionBudget said no: let the unit try again (another plan) now.
+          if (r === 'blocked') this.replan(p);
         })
-        .catch(() => (p.preemptingUntil = 0));
+        .catch(() => this.replan(p));
     }
     return true;
+  }
+
+  /** A preemption that did not go through: the unit plans again in the next round. */
+  private replan(p: PendingUnit): void {
+    p.preemptingUntil = 0;
+    this.dispatcher.retryNow(p.unit.key);
+    this.kick();
   }
 
   /** Members the unit still needs placed together: up to `minMember`, or one at a time once a soft unit timed out. */
@@ -380,11 +492,24 @@ export class SchedulingPipeline {
    * with every placement elsewhere ("812 Insufficient cpu", "790 …") must not turn into a stream of writes.
    */
   private report(p: PendingUnit, message: string, now = this.opts.now()): void {
-    if (p.message === message) return;
-    if (p.reportedAt !== undefined && now - p.reportedAt < this.opts.reportIntervalMs) return;
+    if (p.message === message) {
+      p.deferredMessage = undefined;
+      return;
+    }
+    if (p.reportedAt !== undefined && now - p.reportedAt < this.opts.reportIntervalMs) {
+      // Too soon after the last report: said later (a parked unit is not attempted again to say it then).
+      p.deferredMessage = message;
+      return;
+    }
     p.message = message;
+    p.deferredMessage = undefined;
     p.reportedAt = now;
     this.reporter.pending(p.unit, [...p.members.values()], message);
+  }
+
+  /** Reports held back by `reportIntervalMs` whose interval has passed. */
+  private flushDeferredReports(now: number): void {
+    for (const p of this.dispatcher.all()) if (p.deferredMessage !== undefined) this.report(p, p.deferredMessage, now);
   }
 
   private checkTimeouts(now: number): void {

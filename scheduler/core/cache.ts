@@ -16,6 +16,16 @@ export interface PlacedMember {
   assumed: boolean;
 }
 
+/** Changes that could let a unit that did not fit fit now (kube-scheduler's cluster events, reduced to nodes). */
+export interface CacheEvents {
+  /** Nodes a pod left (deleted, finished, moved, or an assumption rolled back). */
+  freedOn: Set<string>;
+  /** Nodes added or whose facts changed (allocatable, labels, taints, schedulability). */
+  nodesChanged: Set<string>;
+  /** A pod with anti-affinity terms left: nodes beyond its own may have opened up. */
+  domainWide: boolean;
+}
+
 /** Node facts from the cluster; the cache adds what is placed on the node itself. */
 export type NodeFacts = Omit<NodeInfo, 'requested' | 'reclaimedRequested' | 'pods' | 'scoreRequested'>;
 
@@ -36,8 +46,8 @@ export class SchedulerCache {
   /** Placed pods whose node is not (yet) known, so accounting survives a node arriving after its pods. */
   private readonly orphans = new Map<string, PlacedMember>();
   private list: NodeInfo[] | undefined;
-  /** Bumped on every change that could free capacity (a pod leaving, a node added or changed). */
-  freedGeneration = 0;
+  /** Changes since {@link takeEvents} that could let a waiting unit fit; see {@link CacheEvents}. */
+  private events: CacheEvents = { freedOn: new Set(), nodesChanged: new Set(), domainWide: false };
 
   /** Adds or updates a node's facts, keeping what is placed on it. */
   /** PodDisruptionBudgets, which preemption tries not to violate. */
@@ -75,7 +85,14 @@ export class SchedulerCache {
       // Objects handed out earlier must see the new facts: replace in place within the list.
       if (this.list) this.list[this.list.indexOf(old)] = info;
     }
-    this.freedGeneration++;
+    this.events.nodesChanged.add(facts.name);
+  }
+
+  /** What changed since the last call (and forgets it): the pipeline wakes parked units on it. */
+  takeEvents(): CacheEvents {
+    const e = this.events;
+    this.events = { freedOn: new Set(), nodesChanged: new Set(), domainWide: false };
+    return e;
   }
 
   removeNode(name: string): void {
@@ -175,7 +192,9 @@ export class SchedulerCache {
     this.accountQueue(entry.member, -1);
     const node = this.nodes.get(entry.node);
     if (node) this.account(node, entry.member, -1);
-    this.freedGeneration++;
+    this.events.freedOn.add(entry.node);
+    // A pod with anti-affinity terms kept newcomers off every node of its domains, not only its own.
+    if (entry.member.podAntiAffinity?.length) this.events.domainWide = true;
     return entry;
   }
 

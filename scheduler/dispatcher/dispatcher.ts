@@ -12,13 +12,27 @@ export interface PendingUnit {
   /** Not handed out again before this time (ms) after a failed attempt. */
   backoffUntil: number;
   attempts: number;
+  /**
+   * Failed for a reason only a cluster event can change, so it is not handed out until one does (kube-scheduler's
+   * unschedulablePods): `resources` waits for capacity to be freed (a pod leaving, a node added or grown),
+   * `unresolvable` for a node to be added or changed (taints, labels). Its backoff still applies once woken.
+   */
+  parked?: ParkCause;
+  /** When it was parked (ms): parked longer than `maxParkedMs`, it is tried again anyway. */
+  parkedAt?: number;
+  /** Tried again at this time (ms) even without an event (a preemptor whose victims' grace period ends). */
+  parkedUntil?: number;
   /** Why it is still pending, as last reported (deduplicates reports). */
   message?: string;
   /** When that was reported (ms). */
   reportedAt?: number;
+  /** A newer reason held back because the last report was too recent; reported once it may be. */
+  deferredMessage?: string;
   /** Victims of its preemption are leaving until this time (ms): it waits rather than preempting again. */
   preemptingUntil?: number;
 }
+
+export type ParkCause = 'resources' | 'unresolvable';
 
 /** Why the dispatcher holds a unit back, to be reported on it. */
 export interface Held {
@@ -33,7 +47,22 @@ export interface DispatcherOptions {
   initialBackoffMs: number;
   /** Longest retry delay (kube-scheduler: 10 s). */
   maxBackoffMs: number;
+  /**
+   * A parked unit is tried again after this long even without an event, in case one was missed (kube-scheduler's
+   * podMaxInUnschedulablePodsDuration: 5 min).
+   */
+  maxParkedMs: number;
 }
+
+export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
+  initialBackoffMs: 1_000,
+  maxBackoffMs: 10_000,
+  maxParkedMs: 300_000,
+};
+
+/** What matters for scheduling in a unit's description (its status echoing back changes none of it). */
+const unitSpec = (u: UnitInfo): string =>
+  JSON.stringify([u.queue, u.priority, u.minMember, u.timeoutSeconds, u.mode, u.createdAt]);
 
 const ZERO: Resources = { milliCpu: 0, memory: 0, pods: 0 };
 const sumRequests = (members: Iterable<Member>): Resources => {
@@ -57,13 +86,23 @@ export class Dispatcher {
 
   constructor(
     private readonly cache: SchedulerCache,
-    private readonly opts: DispatcherOptions = { initialBackoffMs: 1_000, maxBackoffMs: 10_000 },
-  ) {}
+    opts: Partial<DispatcherOptions> = {},
+  ) {
+    this.opts = { ...DEFAULT_DISPATCHER_OPTIONS, ...opts };
+  }
 
+  private readonly opts: DispatcherOptions;
+  /** Parked units, so waking them does not walk every pending unit. */
+  private readonly parkedUnits = new Set<PendingUnit>();
+
+  /** Adds or updates a unit; a change to its spec (not its status) wakes it if parked. */
   setUnit(u: UnitInfo): void {
+    const old = this.units.get(u.key);
     this.units.set(u.key, u);
     const p = this.pending.get(u.key);
-    if (p) p.unit = u;
+    if (!p) return;
+    p.unit = u;
+    if (!old || unitSpec(old) !== unitSpec(u)) this.unpark(p);
   }
 
   unit(key: string): UnitInfo | undefined {
@@ -74,6 +113,7 @@ export class Dispatcher {
     this.units.delete(key);
     const p = this.pending.get(key);
     if (p) for (const k of p.members.keys()) this.memberUnit.delete(k);
+    if (p) this.parkedUnits.delete(p);
     this.pending.delete(key);
   }
 
@@ -94,7 +134,7 @@ export class Dispatcher {
     return m.unit ?? loneUnitKey(m.namespace, m.name);
   }
 
-  /** Adds or updates a pending member. */
+  /** Adds or updates a pending member; a new member, or one whose scheduling inputs changed, wakes its unit. */
   addMember(m: Member, now: number): void {
     const key = keyOf(m);
     const unitKey = this.unitKeyOf(m);
@@ -114,8 +154,12 @@ export class Dispatcher {
       p = { unit, members: new Map(), since: now, backoffUntil: 0, attempts: 0 };
       this.pending.set(unitKey, p);
     }
+    const old = p.members.get(key);
     p.members.set(key, m);
     this.memberUnit.set(key, unitKey);
+    // Informers repeat a pending pod whenever its status changes (our own condition patches included): only a real
+    // change may cost another attempt.
+    if (p.parked && (!old || JSON.stringify(old) !== JSON.stringify(m))) this.unpark(p);
   }
 
   removeMember(key: string): void {
@@ -125,7 +169,10 @@ export class Dispatcher {
     const p = this.pending.get(unitKey);
     if (!p) return;
     p.members.delete(key);
-    if (p.members.size === 0) this.pending.delete(unitKey);
+    if (p.members.size === 0) {
+      this.pending.delete(unitKey);
+      this.parkedUnits.delete(p);
+    }
   }
 
   isPending(key: string): boolean {
@@ -158,9 +205,57 @@ export class Dispatcher {
     p.backoffUntil = now + delay;
   }
 
-  /** Capacity was freed (a pod left, a node came): units waiting for it may try again now. */
-  flushBackoff(): void {
-    for (const p of this.pending.values()) p.backoffUntil = 0;
+  /**
+   * A failed attempt that only a cluster event can undo: not handed out again until {@link wake} (or `maxParkedMs`),
+   * and then not before its backoff expires either — so a busy cluster's stream of events cannot turn a unit that
+   * does not fit into a retry per event.
+   */
+  park(unitKey: string, now: number, cause: ParkCause, o: { until?: number; backoff?: boolean } = {}): void {
+    const p = this.pending.get(unitKey);
+    if (!p) return;
+    if (o.backoff === false) p.backoffUntil = 0;
+    else this.backoff(unitKey, now);
+    p.parked = cause;
+    p.parkedAt = now;
+    p.parkedUntil = o.until;
+    this.parkedUnits.add(p);
+  }
+
+  /** Lost its place to another worker's commit: hand it out again in the next round, without backoff. */
+  retryNow(unitKey: string): void {
+    const p = this.pending.get(unitKey);
+    if (!p) return;
+    p.backoffUntil = 0;
+    this.unpark(p);
+  }
+
+  private unpark(p: PendingUnit): void {
+    if (!p.parked) return;
+    p.parked = undefined;
+    p.parkedAt = undefined;
+    p.parkedUntil = undefined;
+    this.parkedUnits.delete(p);
+  }
+
+  /** Parked units (to decide which an event wakes). */
+  parked(): Iterable<PendingUnit> {
+    return this.parkedUnits;
+  }
+
+  get parkedCount(): number {
+    return this.parkedUnits.size;
+  }
+
+  /** A cluster event may let `p` fit: back to the queue (its backoff still applies). */
+  wake(p: PendingUnit): void {
+    this.unpark(p);
+  }
+
+  /** Units whose `parkedUntil` passed, or parked for longer than `maxParkedMs` (a missed event), are tried again. */
+  wakeStale(now: number): void {
+    for (const p of this.parkedUnits) {
+      if (now - (p.parkedAt ?? now) >= this.opts.maxParkedMs || (p.parkedUntil ?? Infinity) <= now) this.unpark(p);
+    }
   }
 
   /** What a queue and its descendants use now (the cache tracks leaves). */
@@ -186,12 +281,17 @@ export class Dispatcher {
    * Up to `limit` units to schedule now, in fair-share order, admitted against their queues (the round's earlier
    * admissions count). Units held back are returned with the reason, for the reporter.
    */
-  next(now: number, limit: number): { ready: PendingUnit[]; held: Held[] } {
+  next(now: number, limit: number): { ready: PendingUnit[]; held: Held[]; nextBackoffEnd?: number } {
     const candidates: { p: PendingUnit; share: number }[] = [];
     const held: Held[] = [];
     const shares = new Map<string, number>();
+    let nextBackoffEnd: number | undefined;
     for (const p of this.pending.values()) {
-      if (p.backoffUntil > now || p.unit.finished) continue;
+      if (p.parked || p.unit.finished) continue;
+      if (p.backoffUntil > now) {
+        if (nextBackoffEnd === undefined || p.backoffUntil < nextBackoffEnd) nextBackoffEnd = p.backoffUntil;
+        continue;
+      }
       if (p.members.size + this.cache.placedCountOfUnit(p.unit.key) < p.unit.minMember) {
         if (!this.units.has(p.unit.key) && p.members.values().next().value?.unit) {
           held.push({ pending: p, message: `SchedulingUnit ${p.unit.key} not found` });
@@ -233,6 +333,6 @@ export class Dispatcher {
       if (p.unit.queue) extra.set(p.unit.queue, add(extra.get(p.unit.queue) ?? ZERO, request));
       ready.push(p);
     }
-    return { ready, held };
+    return { ready, held, ...(nextBackoffEnd === undefined ? {} : { nextBackoffEnd }) };
   }
 }

@@ -41,6 +41,22 @@ export class SchedulerMetrics {
     help: 'Units with members waiting to be placed.',
     registers: [this.registry],
   });
+  readonly unschedulableUnits = new Gauge({
+    name: 'loom_scheduler_unschedulable_units',
+    help: 'Pending units parked until a cluster event could let them fit (not attempted meanwhile).',
+    registers: [this.registry],
+  });
+  private readonly woken = new Counter({
+    name: 'loom_scheduler_woken_units_total',
+    help: 'Parked units sent back to the queue by a cluster event (a pod leaving, a node added or changed).',
+    registers: [this.registry],
+  });
+  private readonly rounds = new Histogram({
+    name: 'loom_scheduler_round_duration_seconds',
+    help: 'Event-loop time of one dispatch round (proposals and commits); Bindings and informers wait meanwhile.',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
   readonly pendingPods = new Gauge({
     name: 'loom_scheduler_pending_pods',
     help: 'Pods waiting to be placed.',
@@ -63,6 +79,8 @@ export class SchedulerMetrics {
       if (result === 'scheduled') this.placedMembers.inc(members);
     },
     conflicts: (n) => this.conflicts.inc(n),
+    round: (seconds) => this.rounds.observe(seconds),
+    woken: (n) => this.woken.inc(n),
     binding: (outcome, seconds) => this.bindings.observe({ outcome }, seconds),
   };
 

@@ -1,6 +1,7 @@
 import type { SchedulerCache } from '../core/cache.ts';
 import { keyOf, nonZero, type DisruptionBudget, type Member, type NodeInfo } from '../core/types.ts';
 import type { Framework } from '../framework/runtime.ts';
+import type { CycleState } from '../framework/cycle-state.ts';
 import { matchesSelector } from '../plugins/label-selector.ts';
 import { Overlay } from '../schedule/overlay.ts';
 
@@ -90,6 +91,16 @@ export function planPreemption(
   opts: { maxNodesPerMember?: number } = {},
 ): PreemptionPlan | undefined {
   const maxNodes = opts.maxNodesPerMember ?? 200;
+  // Nothing of lower priority runs anywhere: no plan can exist. Checked before any grouping, because a unit that fits
+  // nowhere asks on every attempt, and the full pass (groups, then a what-if per node) costs milliseconds.
+  let anyLower = false;
+  for (const p of cache.placedMembers()) {
+    if (!p.assumed && p.member.priority < priority) {
+      anyLower = true;
+      break;
+    }
+  }
+  if (!anyLower) return undefined;
   // Eligible victims, grouped by unit, indexed by node.
   const groups = new Map<string, VictimGroup>();
   const groupsOnNode = new Map<string, Set<VictimGroup>>();
@@ -106,6 +117,7 @@ export function planPreemption(
     set.add(g);
   }
   for (const [k, g] of groups) if (g.priority >= priority) groups.delete(k);
+  if (groups.size === 0) return undefined;
   // Least important first: reclaimed before online, then lower priority, then larger (fewer pods evicted); the
   // reprieve walks the other way, so small and important pods are the first to be spared.
   const size = (g: VictimGroup): number => g.members.reduce((n, m) => n + m.requests.milliCpu, 0);
@@ -126,10 +138,16 @@ export function planPreemption(
       for (const m of g.members) if (cache.placement(keyOf(m))?.node === node) out.push(m);
     return out;
   };
+  // PreFilter looks at the whole cluster (anti-affinity walks every node): once per member, not once per node tried.
+  let pre: { member: Member; state: CycleState; ok: boolean } | undefined;
   const fitsOn = (m: Member, node: NodeInfo, extra: Iterable<VictimGroup> = []): boolean => {
+    if (pre?.member !== m) {
+      const { state, status } = fw.preFilter(m, cache.nodeList());
+      pre = { member: m, state, ok: status.isSuccess };
+    }
+    if (!pre.ok) return false;
     const view = overlay.view(without(node, goneOn(node.name, extra)));
-    const { state, status } = fw.preFilter(m, cache.nodeList());
-    return status.isSuccess && fw.filterOne(state, m, view).isSuccess;
+    return fw.filterOne(pre.state, m, view).isSuccess;
   };
 
   for (const m of members) {

@@ -52,14 +52,16 @@ export function makePipeline(opts: Partial<PipelineOptions> = {}) {
   const sink = new RecordingSink();
   const reporter = new RecordingReporter();
   const conflicts = { n: 0 };
+  /** Attempts by result, in order. */
+  const attempts: string[] = [];
   const { pipeline, cache, dispatcher, framework } = assembleScheduler({
     sink,
     reporter,
     reclaimedStaleAfterMs: 60_000,
     options: { now: clock.now, reportIntervalMs: 0, membersGraceMs: 0, ...opts },
-    observer: { conflicts: (n) => (conflicts.n += n) },
+    observer: { conflicts: (n) => (conflicts.n += n), attempt: (result) => attempts.push(result) },
   });
-  return { pipeline, cache, dispatcher, sink, reporter, clock, conflicts, framework };
+  return { pipeline, cache, dispatcher, sink, reporter, clock, conflicts, attempts, framework };
 }
 
 /** Node facts for the cache: `cpu` cores and `gib` memory, online allocatable. */

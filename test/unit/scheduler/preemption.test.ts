@@ -77,6 +77,40 @@ describe('planPreemption', () => {
   });
 });
 
+describe('planPreemption cost', () => {
+  /** Counts the framework's PreFilter passes (each walks every node for anti-affinity). */
+  const counting = (t: ReturnType<typeof makePipeline>) => {
+    const f = fw(t);
+    const calls = { n: 0 };
+    const pre = f.preFilter.bind(f);
+    f.preFilter = (m, nodes) => {
+      calls.n++;
+      return pre(m, nodes);
+    };
+    return { f, calls };
+  };
+
+  it('gives up without a what-if pass when nothing of lower priority runs', () => {
+    const t = makePipeline();
+    for (let i = 0; i < 50; i++) t.cache.upsertNode(nodeFacts(`n${i}`, 8, 64));
+    for (let i = 0; i < 50; i++) t.cache.place(member(`peer-${i}`, { cpu: 8, priority: 10 }), `n${i}`, false);
+    const { f, calls } = counting(t);
+    assert.equal(planPreemption([member('p', { cpu: 8, priority: 10 })], 10, t.cache, f), undefined);
+    assert.equal(calls.n, 0);
+  });
+
+  it('runs PreFilter once per member, not once per node it tries', () => {
+    const t = makePipeline();
+    for (let i = 0; i < 50; i++) t.cache.upsertNode(nodeFacts(`n${i}`, 8, 64));
+    for (let i = 0; i < 50; i++) t.cache.place(member(`low-${i}`, { cpu: 8, priority: 1 }), `n${i}`, false);
+    const { f, calls } = counting(t);
+    const members = [member('p-0', { cpu: 8, priority: 10 }), member('p-1', { cpu: 8, priority: 10 })];
+    const plan = planPreemption(members, 10, t.cache, f);
+    assert.equal(plan?.victims.length, 2);
+    assert.equal(calls.n, 2);
+  });
+});
+
 describe('planPreemption with PodDisruptionBudgets', () => {
   const web = (name: string, priority = 0): Member => member(name, { cpu: 8, priority, labels: { app: 'web' } });
   const pdb = (allowed: number) => ({
