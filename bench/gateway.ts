@@ -23,6 +23,7 @@ import { parseArgs, promisify } from 'node:util';
 import { defaultGatewayOptions, runGateway } from '../gateway/main.ts';
 import { startReferenceRm } from '../hack/local-cluster/reference-rm.ts';
 import { runTranslator } from '../translator/main.ts';
+import { benchLifecycle } from './bench-lifecycle.ts';
 
 const WS = '/ws/v1/cluster';
 const USER = 'bench';
@@ -47,8 +48,7 @@ const listReads = (size: number): number => Math.max(30, Math.min(reads, Math.ro
 /** No measurement runs longer than this; it reports how many requests it managed. */
 const MEASURE_BOUND_MS = 180_000;
 
-const log = (m: string): void => void process.stderr.write(`[bench/gateway ${new Date().toISOString()}] ${m}\n`);
-const print = (s: string): void => void process.stdout.write(`${s}\n`);
+const { log, print, using, run } = benchLifecycle('bench/gateway');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 // ---- the client: node:http keep-alive, no Accept-Encoding (neither server compresses then), JSON -------------
@@ -277,41 +277,6 @@ async function runServer(name: string, base: string, visibleStates: string): Pro
   return out;
 }
 
-// ---- environment and cleanup ------------------------------------------------------------------------------------
-
-const cleanups: { name: string; run: () => Promise<unknown> }[] = [];
-async function cleanup(): Promise<void> {
-  while (cleanups.length) {
-    const c = cleanups.pop()!;
-    try {
-      log(`stopping: ${c.name}`);
-      await c.run();
-    } catch (err) {
-      log(`stopping ${c.name} failed: ${(err as Error).message}`);
-    }
-  }
-}
-/** Runs `fn` with a cleanup registered; runs and removes that cleanup right after. */
-async function using<T>(name: string, stop: () => Promise<unknown>, fn: () => Promise<T>): Promise<T> {
-  const entry = { name, run: stop };
-  cleanups.push(entry);
-  try {
-    return await fn();
-  } finally {
-    const at = cleanups.indexOf(entry);
-    if (at >= 0) {
-      cleanups.splice(at, 1);
-      log(`stopping: ${name}`);
-      await stop();
-    }
-  }
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => {
-    log(`${signal}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  });
-
 // ---- output -----------------------------------------------------------------------------------------------------
 
 const f1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(x >= 100 ? 0 : 1) : 'n/a');
@@ -470,13 +435,4 @@ async function main(): Promise<void> {
     );
 }
 
-try {
-  await main();
-} catch (err) {
-  log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  process.exitCode = 2;
-} finally {
-  await cleanup();
-}
-// Informers and sockets may keep the loop alive after close(): exit explicitly once everything is stopped.
-process.exit(process.exitCode ?? 0);
+await run(main);
