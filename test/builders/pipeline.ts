@@ -1,7 +1,14 @@
+import { afterEach } from 'node:test';
 import { assembleScheduler } from '../../scheduler/assemble.ts';
 import type { Member } from '../../scheduler/core/types.ts';
 import type { QueueInfo, UnitInfo } from '../../scheduler/core/unit.ts';
-import type { BindOutcome, BindSink, PipelineOptions, UnitReporter } from '../../scheduler/pipeline.ts';
+import type {
+  BindOutcome,
+  BindSink,
+  PipelineOptions,
+  SchedulingPipeline,
+  UnitReporter,
+} from '../../scheduler/pipeline.ts';
 
 const GI = 1024 ** 3;
 
@@ -109,3 +116,20 @@ export const queue = (name: string, cpu: number, maxCpu: number, parent?: string
   max: { milliCpu: maxCpu * 1000, memory: 1e15, pods: 1e9 },
   running: true,
 });
+
+/**
+ * A `start` that starts a pipeline and stops it after the current test (registers the `afterEach` hook of the
+ * calling test file).
+ */
+export function startedPipelines(): (p: SchedulingPipeline) => SchedulingPipeline {
+  let running: SchedulingPipeline[] = [];
+  afterEach(() => {
+    for (const p of running) p.stop();
+    running = [];
+  });
+  return (p) => {
+    running.push(p);
+    p.start();
+    return p;
+  };
+}

@@ -1,18 +1,8 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
-import type { SchedulingPipeline } from '../../../scheduler/pipeline.ts';
-import { makePipeline, member, nodeFacts, queue, unit } from '../../builders/pipeline.ts';
+import { describe, it } from 'node:test';
+import { makePipeline, member, nodeFacts, queue, unit, startedPipelines } from '../../builders/pipeline.ts';
 
-let running: SchedulingPipeline[] = [];
-const start = (p: SchedulingPipeline): SchedulingPipeline => {
-  running.push(p);
-  p.start();
-  return p;
-};
-afterEach(() => {
-  for (const p of running) p.stop();
-  running = [];
-});
+const start = startedPipelines();
 
 /** A Spark-shaped gang: a driver and `n` executors in `unitName`. */
 const gang = (unitName: string, n: number, cpu = 4, q?: string) => [

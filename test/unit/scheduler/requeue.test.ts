@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Member } from '../../../scheduler/core/types.ts';
 import type { SchedulingPipeline } from '../../../scheduler/pipeline.ts';
-import { makePipeline, member, nodeFacts, unit } from '../../builders/pipeline.ts';
+import { makePipeline, member, nodeFacts, unit, startedPipelines } from '../../builders/pipeline.ts';
 
-let running: SchedulingPipeline[] = [];
-const start = (p: SchedulingPipeline): SchedulingPipeline => {
-  running.push(p);
-  p.start();
-  return p;
-};
-afterEach(() => {
-  for (const p of running) p.stop();
-  running = [];
-});
+const start = startedPipelines();
 
 /** `n` members of `cpu` cores in unit `yarn/<name>`. */
 const gang = (name: string, n: number, cpu: number, o: Partial<Member> = {}): Member[] =>
