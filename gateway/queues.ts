@@ -62,3 +62,37 @@ export function queueViews(objects: readonly Queue[]): QueueView[] {
   for (const v of views) if (v.parent) views.find((p) => p.path === v.parent)?.children.push(v.path);
   return views.sort((a, b) => a.path.localeCompare(b.path));
 }
+
+/** YARN's `yarn.scheduler.capacity.maximum-applications` default: the share of it a leaf gets is its limit. */
+export const DEFAULT_MAXIMUM_APPLICATIONS = 10_000;
+
+/** A queue's absolute capacity in percent: its share of its parent's, down from root. */
+export function absoluteCapacity(queues: readonly QueueView[], q: QueueView): number {
+  const byPath = new Map(queues.map((x) => [x.path, x]));
+  let v = q.capacity / 100;
+  for (let p = q.parent ? byPath.get(q.parent) : undefined; p; p = p.parent ? byPath.get(p.parent) : undefined)
+    v *= p.capacity / 100;
+  return v * 100;
+}
+
+/**
+ * A leaf's `maxApplications` and `maxApplicationsPerUser` as the CapacityScheduler derives them: the queue's own
+ * `maximum-applications`, else floor(10000 × absolute capacity); per user, × user-limit 100 % × user-limit-factor 1
+ * (Loom's queues have neither knob, so both are YARN's defaults), capped by the queue's.
+ */
+export function applicationLimits(
+  queues: readonly QueueView[],
+  q: QueueView,
+): { maxApplications: number; maxApplicationsPerUser: number } {
+  const maxApplications =
+    q.maxApplications ?? Math.floor((DEFAULT_MAXIMUM_APPLICATIONS * absoluteCapacity(queues, q)) / 100 + 1e-6);
+  const userLimit = 100;
+  const userLimitFactor = 1;
+  return {
+    maxApplications,
+    maxApplicationsPerUser: Math.min(
+      maxApplications,
+      Math.floor(maxApplications * (userLimit / 100) * userLimitFactor),
+    ),
+  };
+}

@@ -2,7 +2,7 @@ import { UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import { KILL_QUEUE, SUBMIT_QUEUE, type KillJob, type SubmitJob } from '../api/yarn.ts';
 import { processKill, type KillDeps } from './processors/kill.ts';
-import { processSubmit, type SubmitDeps } from './processors/submit.ts';
+import { failAfterAdmission, processSubmit, type SubmitDeps } from './processors/submit.ts';
 
 /** Options of the translator's BullMQ workers. */
 export interface WorkerOptions {
@@ -46,7 +46,11 @@ export function startWorkers(
       try {
         return await processSubmit(job.data.appId, submit);
       } catch (err) {
-        throw classify(err);
+        const e = classify(err);
+        // The last try (or one a retry cannot fix): the admitted app ends FAILED instead of waiting for ever.
+        if (e instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
+          await failAfterAdmission(job.data.appId, e.message, submit);
+        throw e;
       }
     },
     common,

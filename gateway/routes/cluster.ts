@@ -11,6 +11,7 @@ import type { Value } from '../serialize/schema.ts';
 import { schedulerDao } from '../serialize/scheduler-dao.ts';
 import type { AppService } from '../services/app-service.ts';
 import { resourceValue } from './resource-value.ts';
+import { applicationLimits } from '../queues.ts';
 
 /** Version strings the gateway reports: the Hadoop API level it speaks, and Loom's own build. */
 export const HADOOP_COMPAT_VERSION = '3.4.1';
@@ -399,15 +400,15 @@ export function schedulerValue(cluster: ClusterView, live: readonly AppRecord[] 
     };
     if (!leaf) return common;
     // The RM derives a leaf's application limit from its share of the cluster-wide maximum (10000).
-    const maxApps = q.maxApplications ?? Math.floor((10000 * abs(q, (x) => x.capacity)) / 100);
+    const limits = applicationLimits(queues, q);
     return {
       ...common,
       leaf: true,
       numActiveApplications: inQueue(q).filter((a) => a.state === 'RUNNING').length,
       numPendingApplications: pendingOf(inQueue(q)).containers,
       numContainers: 0,
-      maxApplications: maxApps,
-      maxApplicationsPerUser: maxApps,
+      maxApplications: limits.maxApplications,
+      maxApplicationsPerUser: limits.maxApplicationsPerUser,
       userLimit: 100,
       users: { user: usersValue(inQueue(q)) },
       userLimitFactor: 1,

@@ -5,6 +5,7 @@ import { isAdmin, type AuthConfig, type Principal } from '../auth/principal.ts';
 import { findQueue, type ClusterView } from '../cluster-view.ts';
 import { PlainTextError, RemoteError, badRequest, notFound } from '../errors.ts';
 import type { SubmissionContext } from '../../api/submission.ts';
+import { applicationLimits } from '../queues.ts';
 import type { AppFilter, AppStore } from '../store/app-store.ts';
 import type { IntakeQueue } from '../store/intake-queue.ts';
 
@@ -55,9 +56,13 @@ export class AppService {
   }
 
   /**
-   * Records the app and hands it to the translator. `raw` is the validated body as sent (JSON or XML tree). A resubmission of an existing id is accepted and changes
-   * nothing (the RM answers 202 too); the intake job is re-added, which is a no-op when it exists, so a request that
-   * failed between the two steps is completed by its retry.
+   * Admits the app into its leaf queue, as the CapacityScheduler does, and records it ACCEPTED (ADR 0003): the queue
+   * exists, is a leaf and RUNNING, the submit ACL passes, and the queue's `maxApplications` and per-user limit are not
+   * reached (counted atomically with the create). A refusal is recorded FAILED with the RM's diagnostics. The
+   * translator then creates the Kubernetes objects of an admitted app from its intake job. `raw` is the validated
+   * body as sent (JSON or XML tree). A resubmission of an existing id is accepted and changes nothing (the RM answers
+   * 202 too); the intake job is re-added, which is a no-op when it exists, so a request that failed between the two
+   * steps is completed by its retry.
    */
   async submit(user: string, s: SubmissionContext, raw: unknown = s): Promise<AppRecord> {
     if (s['application-id'] === '') throw badRequest('Could not parse application id ');
@@ -79,7 +84,7 @@ export class AppService {
       user,
       name: s['application-name'] || 'N/A',
       queue: queue?.path ?? queueName,
-      state: 'SUBMITTED',
+      state: 'ACCEPTED',
       finalStatus: 'UNDEFINED',
       progress: 0,
       diagnostics: '',
@@ -116,12 +121,32 @@ export class AppService {
     // Unknown queue, stopped queue or a submit ACL denial: the app exists and is FAILED with the reason, as the RM
     // records it (clients poll the state and read diagnostics).
     const rejection = this.admissionProblem(id, user, queueName, queue);
-    const app: AppRecord = rejection
-      ? { ...base, state: 'FAILED', finalStatus: 'FAILED', diagnostics: rejection, finishedTime: now, refused: true }
-      : base;
-    if (parsed.clusterTimestamp === (await this.clusterTimestamp())) await this.d.store.reserveSequence(parsed.seq);
+    const refuse = (diagnostics: string): AppRecord => ({
+      ...base,
+      state: 'FAILED',
+      finalStatus: 'FAILED',
+      diagnostics,
+      finishedTime: now,
+      refused: true,
+    });
+    const reserveSequence = parsed.clusterTimestamp === (await this.clusterTimestamp()) ? parsed.seq : undefined;
+    const o = reserveSequence === undefined ? {} : { reserveSequence };
     // The body as the client sent it (validated above): the translator re-reads it with the same schema.
-    const result = await this.d.store.create(app, raw);
+    let result =
+      rejection || !queue
+        ? await this.d.store.create(refuse(rejection ?? ''), raw, o)
+        : await this.d.store.create(base, raw, { ...o, admission: applicationLimits(this.d.cluster.queues(), queue) });
+    if ('refused' in result) {
+      // AbstractLeafQueue.validateSubmitApplication's words; CapacityScheduler.addApplication records the
+      // AccessControlException's toString() as the app's diagnostics.
+      const { limit, count } = result.refused;
+      const why =
+        limit === 'queue'
+          ? `Queue ${base.queue} already has ${count} applications, cannot accept submission of application: ${id}`
+          : `Queue ${base.queue} already has ${count} applications from user ${user} cannot accept submission of application: ${id}`;
+      result = await this.d.store.create(refuse(`org.apache.hadoop.security.AccessControlException: ${why}`), raw, o);
+      if ('refused' in result) throw new Error(`app ${id} refused without an admission check`);
+    }
     if (!isFinalState(result.app.state)) await this.d.intake.submit({ appId: id });
     return result.app;
   }
@@ -255,8 +280,12 @@ export class AppService {
       throw new PlainTextError(403, `Unauthorized attempt to kill appid ${id} by remote user ${p.user}`);
     const message = `Application ${id} was killed by user ${p.user}${diagnostics ? ` with diagnostic message: ${diagnostics}` : ''}`;
     await this.d.intake.kill({ appId: id, user: p.user, diagnostics: message });
-    // Not yet started anywhere: nothing to tear down, so the kill completes here.
-    if (app.state === 'SUBMITTED' || app.state === 'NEW' || app.state === 'NEW_SAVING') {
+    // No attempt yet (admitted, its objects not yet created): the kill completes here. The kill job still deletes
+    // whatever the translator may be creating at this moment, and the translator drops a killed app's objects.
+    if (
+      app.attempts.length === 0 &&
+      (app.state === 'ACCEPTED' || app.state === 'SUBMITTED' || app.state === 'NEW' || app.state === 'NEW_SAVING')
+    ) {
       const now = this.d.now();
       const killed = await this.d.store.update(id, (a) =>
         isFinalState(a.state)

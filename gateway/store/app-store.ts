@@ -17,8 +17,23 @@ export interface AppFilter {
   limit?: number;
 }
 
-/** Outcome of creating an app: created now, or already there (a retried submission). */
-export type CreateResult = { created: true; app: AppRecord } | { created: false; app: AppRecord };
+/**
+ * The CapacityScheduler's leaf-queue admission limits, checked atomically with the create: the app is admitted when
+ * the queue holds fewer than `maxApplications` unfinished apps and its user fewer than `maxApplicationsPerUser` there.
+ */
+export interface AdmissionLimits {
+  maxApplications: number;
+  maxApplicationsPerUser: number;
+}
+
+/**
+ * Outcome of creating an app: created now, already there (a retried submission), or refused by a limit of
+ * {@link AdmissionLimits} (nothing written; `count` is what the queue or the user held).
+ */
+export type CreateResult =
+  | { created: true; app: AppRecord }
+  | { created: false; app: AppRecord }
+  | { created: false; refused: { limit: 'queue' | 'user'; count: number } };
 
 /**
  * Where the gateway keeps YARN applications. Every replica of the gateway shares it (Redis), so any of them answers
@@ -29,9 +44,16 @@ export interface AppStore {
   clusterTimestamp(now: number): Promise<number>;
   /** The next application sequence number. */
   nextSequence(): Promise<number>;
-  /** Makes sure `nextSequence` never hands out `seq` (a client submitted an id it never got). */
-  reserveSequence(seq: number): Promise<void>;
-  create(app: AppRecord, submission: unknown): Promise<CreateResult>;
+  /**
+   * Stores the app, its submission and its indexes together, unless the id exists. With `admission`, first counts the
+   * unfinished apps of the app's queue (and of its user in that queue) in the same atomic step and refuses past a
+   * limit. With `reserveSequence`, also makes sure `nextSequence` never hands out that number.
+   */
+  create(
+    app: AppRecord,
+    submission: unknown,
+    o?: { admission?: AdmissionLimits; reserveSequence?: number },
+  ): Promise<CreateResult>;
   get(id: string): Promise<AppRecord | undefined>;
   /** The submission context stored with the app (the translator reads it). */
   submission(id: string): Promise<unknown>;

@@ -6,7 +6,75 @@ import {
   type ContainerRecord,
   type YarnApplicationState,
 } from '../../api/yarn.ts';
-import type { AppFilter, AppStore, CreateResult } from './app-store.ts';
+import type { AdmissionLimits, AppFilter, AppStore, CreateResult } from './app-store.ts';
+
+/**
+ * Admission and create in one step. KEYS: app, submission, apps:all, rm:seq, the queue's and the queue-user's live
+ * sets, then every index to add the id to. ARGV: record, submission, score, id, sequence to reserve ('' = none),
+ * maxApplications and maxApplicationsPerUser ('' = no admission check). Returns {0, existing record} when the id
+ * exists, {2, n} / {3, n} when the queue / the user already holds n unfinished apps, {1} when created.
+ */
+const CREATE_APP = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return {0, redis.call('GET', KEYS[1])} end
+if ARGV[5] ~= '' then
+  local cur = tonumber(redis.call('GET', KEYS[4]) or '0')
+  if cur < tonumber(ARGV[5]) then redis.call('SET', KEYS[4], ARGV[5]) end
+end
+if ARGV[6] ~= '' then
+  local n = redis.call('SCARD', KEYS[5])
+  if n >= tonumber(ARGV[6]) then return {2, n} end
+  local u = redis.call('SCARD', KEYS[6])
+  if u >= tonumber(ARGV[7]) then return {3, u} end
+end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[2], ARGV[2])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
+for i = 7, #KEYS do redis.call('SADD', KEYS[i], ARGV[4]) end
+return {1}`;
+
+/**
+ * The newest ARGV[1] ids of the zset KEYS[1] that are in at least one set of every group. ARGV[2..]: the number of
+ * keys in each group; KEYS[2..]: the groups' keys in order. Walks the zset newest first in chunks, so the cost
+ * follows how far back the matches are, not how many apps match.
+ */
+const NEWEST_MATCHING = `
+local limit = tonumber(ARGV[1])
+local groups = {}
+local k = 2
+for g = 2, #ARGV do
+  local n = tonumber(ARGV[g])
+  local keys = {}
+  for i = 1, n do keys[i] = KEYS[k]; k = k + 1 end
+  groups[#groups + 1] = keys
+end
+local out = {}
+local start = 0
+local chunk = 512
+while #out < limit do
+  local ids = redis.call('ZREVRANGE', KEYS[1], start, start + chunk - 1)
+  if #ids == 0 then break end
+  for _, id in ipairs(ids) do
+    local ok = true
+    for _, keys in ipairs(groups) do
+      local any = false
+      for _, key in ipairs(keys) do
+        if redis.call('SISMEMBER', key, id) == 1 then any = true; break end
+      end
+      if not any then ok = false; break end
+    end
+    if ok then
+      out[#out + 1] = id
+      if #out >= limit then break end
+    end
+  end
+  start = start + chunk
+end
+return out`;
+
+type ScriptRedis = Redis & {
+  loomCreateApp(...args: (string | number)[]): Promise<[number, (string | number)?]>;
+  loomNewestMatching(...args: (string | number)[]): Promise<string[]>;
+};
 
 /**
  * AppStore on Redis. Layout (prefix `loom:` by default):
@@ -19,11 +87,20 @@ import type { AppFilter, AppStore, CreateResult } from './app-store.ts';
  *   `yarn.resourcemanager.max-completed-applications` does.
  */
 export class RedisAppStore implements AppStore {
+  private readonly scripts: ScriptRedis;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'loom:',
     private readonly maxCompletedApps = 1000,
-  ) {}
+  ) {
+    // EVALSHA with a fallback to EVAL: the script text crosses the wire once per connection, not per call.
+    if (!('loomCreateApp' in redis)) {
+      redis.defineCommand('loomCreateApp', { lua: CREATE_APP });
+      redis.defineCommand('loomNewestMatching', { lua: NEWEST_MATCHING });
+    }
+    this.scripts = redis as ScriptRedis;
+  }
 
   private k = (...parts: string[]): string => this.prefix + parts.join(':');
 
@@ -36,19 +113,14 @@ export class RedisAppStore implements AppStore {
     return this.redis.incr(this.k('rm', 'seq'));
   }
 
-  async reserveSequence(seq: number): Promise<void> {
-    await this.redis.eval(
-      `local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
-       if cur < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
-       return 1`,
-      1,
-      this.k('rm', 'seq'),
-      String(seq),
-    );
+  /** Unfinished apps of a leaf queue, and of one user in it: what the CapacityScheduler's limits count. */
+  private liveKeys(queue: string, user: string): [string, string] {
+    return [this.k('apps', 'live', queue), this.k('apps', 'live-user', queue, user)];
   }
 
   private indexKeys(app: AppRecord): string[] {
     return [
+      ...(isFinalState(app.state) ? [] : this.liveKeys(app.queue, app.user)),
       this.k('apps', 'state', app.state),
       this.k('apps', 'user', app.user),
       this.k('apps', 'queue', app.queue),
@@ -58,28 +130,34 @@ export class RedisAppStore implements AppStore {
     ];
   }
 
-  async create(app: AppRecord, submission: unknown): Promise<CreateResult> {
-    // One script: the record, its submission and every index appear together or not at all.
-    const created = (await this.redis.eval(
-      `if redis.call('SET', KEYS[1], ARGV[1], 'NX') == false then return 0 end
-       redis.call('SET', KEYS[2], ARGV[2])
-       redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
-       for i = 4, #KEYS do redis.call('SADD', KEYS[i], ARGV[4]) end
-       return 1`,
-      3 + this.indexKeys(app).length,
+  async create(
+    app: AppRecord,
+    submission: unknown,
+    o: { admission?: AdmissionLimits; reserveSequence?: number } = {},
+  ): Promise<CreateResult> {
+    // One script: admission, the record, its submission and every index appear together or not at all.
+    const index = this.indexKeys(app);
+    const [code, value] = await this.scripts.loomCreateApp(
+      6 + index.length,
       this.k('app', app.id),
       this.k('submission', app.id),
       this.k('apps', 'all'),
-      ...this.indexKeys(app),
+      this.k('rm', 'seq'),
+      ...this.liveKeys(app.queue, app.user),
+      ...index,
       JSON.stringify(app),
       JSON.stringify(submission),
       String(app.startedTime),
       app.id,
-    )) as number;
-    if (created === 1) return { created: true, app };
-    const existing = await this.get(app.id);
-    if (!existing) throw new Error(`app ${app.id} vanished while being created`);
-    return { created: false, app: existing };
+      o.reserveSequence === undefined ? '' : String(o.reserveSequence),
+      o.admission ? String(o.admission.maxApplications) : '',
+      o.admission ? String(o.admission.maxApplicationsPerUser) : '',
+    );
+    if (code === 1) return { created: true, app };
+    if (code === 2 || code === 3)
+      return { created: false, refused: { limit: code === 2 ? 'queue' : 'user', count: Number(value) } };
+    if (typeof value !== 'string') throw new Error(`app ${app.id} vanished while being created`);
+    return { created: false, app: JSON.parse(value) as AppRecord };
   }
 
   async get(id: string): Promise<AppRecord | undefined> {
@@ -161,9 +239,35 @@ export class RedisAppStore implements AppStore {
     if (f.queue !== undefined) groups.push([this.k('apps', 'queue', f.queue)]);
     if (f.types) groups.push([...f.types].map((t) => this.k('apps', 'type', t.toLowerCase())));
     if (f.tags) groups.push([...f.tags].map((t) => this.k('apps', 'tag', t.toLowerCase())));
+    const onlyIndexed =
+      f.finalStatus === undefined &&
+      f.name === undefined &&
+      f.startedTimeBegin === undefined &&
+      f.startedTimeEnd === undefined &&
+      f.finishedTimeBegin === undefined &&
+      f.finishedTimeEnd === undefined;
     let ids: string[];
-    if (groups.length === 0) {
+    // `apps:all` is ordered by submit time, then id: ranges of it come out in the order `/apps` answers in.
+    let ordered = false;
+    if (onlyIndexed && f.limit !== undefined) {
+      // Only indexed filters and a limit: the newest `limit` matches straight from the sorted index.
+      if (f.limit <= 0) return [];
+      ids =
+        groups.length === 0
+          ? await this.redis.zrange(this.k('apps', 'all'), -f.limit, -1)
+          : (
+              await this.scripts.loomNewestMatching(
+                1 + groups.reduce((n, g) => n + g.length, 0),
+                this.k('apps', 'all'),
+                ...groups.flat(),
+                String(f.limit),
+                ...groups.map((g) => String(g.length)),
+              )
+            ).reverse();
+      ordered = true;
+    } else if (groups.length === 0) {
       ids = await this.redis.zrange(this.k('apps', 'all'), 0, -1);
+      ordered = true;
     } else {
       let acc: Set<string> | undefined;
       for (const keys of groups) {
@@ -176,47 +280,30 @@ export class RedisAppStore implements AppStore {
       ids = [...(acc ?? [])];
     }
     if (ids.length === 0) return [];
-    // Only indexed filters and a limit: rank the ids by submit time (their scores in `apps:all`) and load just the
-    // records returned, instead of every match.
-    const onlyIndexed =
-      f.finalStatus === undefined &&
-      f.name === undefined &&
-      f.startedTimeBegin === undefined &&
-      f.startedTimeEnd === undefined &&
-      f.finishedTimeBegin === undefined &&
-      f.finishedTimeEnd === undefined;
-    if (onlyIndexed && f.limit !== undefined && ids.length > f.limit) {
-      const scores: (string | null)[] = [];
-      for (let i = 0; i < ids.length; i += 5000) {
-        scores.push(
-          ...((await this.redis.call('ZMSCORE', this.k('apps', 'all'), ...ids.slice(i, i + 5000))) as (
-            string | null
-          )[]),
+    const records = await this.load(ids);
+    const out = onlyIndexed
+      ? records
+      : records.filter(
+          (a) =>
+            (f.finalStatus === undefined || a.finalStatus === f.finalStatus) &&
+            (f.name === undefined || a.name === f.name) &&
+            (f.startedTimeBegin === undefined || a.startedTime >= f.startedTimeBegin) &&
+            (f.startedTimeEnd === undefined || a.startedTime <= f.startedTimeEnd) &&
+            (f.finishedTimeBegin === undefined || a.finishedTime >= f.finishedTimeBegin) &&
+            (f.finishedTimeEnd === undefined || a.finishedTime <= f.finishedTimeEnd),
         );
-      }
-      ids = ids
-        .map((id, i) => ({ id, t: Number(scores[i] ?? 0) }))
-        .sort((a, b) => a.t - b.t || a.id.localeCompare(b.id))
-        .slice(-f.limit)
-        .map((x) => x.id);
-    }
+    if (!ordered) out.sort((a, b) => a.startedTime - b.startedTime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return f.limit !== undefined && out.length > f.limit ? out.slice(out.length - f.limit) : out;
+  }
+
+  /** The records of `ids` in that order (MGET in chunks), skipping any that vanished meanwhile. */
+  private async load(ids: readonly string[]): Promise<AppRecord[]> {
     const records: AppRecord[] = [];
     for (let i = 0; i < ids.length; i += 1000) {
       const chunk = await this.redis.mget(ids.slice(i, i + 1000).map((id) => this.k('app', id)));
       for (const json of chunk) if (json) records.push(JSON.parse(json) as AppRecord);
     }
-    const out = records
-      .filter(
-        (a) =>
-          (f.finalStatus === undefined || a.finalStatus === f.finalStatus) &&
-          (f.name === undefined || a.name === f.name) &&
-          (f.startedTimeBegin === undefined || a.startedTime >= f.startedTimeBegin) &&
-          (f.startedTimeEnd === undefined || a.startedTime <= f.startedTimeEnd) &&
-          (f.finishedTimeBegin === undefined || a.finishedTime >= f.finishedTimeBegin) &&
-          (f.finishedTimeEnd === undefined || a.finishedTime <= f.finishedTimeEnd),
-      )
-      .sort((a, b) => a.startedTime - b.startedTime || a.id.localeCompare(b.id));
-    return f.limit !== undefined && out.length > f.limit ? out.slice(out.length - f.limit) : out;
+    return records;
   }
 
   async containers(appId: string, attempt: number): Promise<ContainerRecord[]> {

@@ -138,8 +138,9 @@ describe('yarn-api-client against the gateway', () => {
     assert.match(appId, new RegExp(`^application_${info.clusterInfo.id}_\\d{4}$`));
     assert.equal(result.checks.get('cluster_application')?.queue, 'root.spark');
     assert.equal(result.checks.get('cluster_application')?.applicationType, 'SPARK');
-    // No translator consumes this gateway's queues: the app stays SUBMITTED, and a kill completes at once.
-    assert.equal(result.checks.get('cluster_application_state')?.state, 'SUBMITTED');
+    // Admitted at submission (ADR 0003); no translator consumes this gateway's queues, so the app has no attempt
+    // and a kill completes at once.
+    assert.equal(result.checks.get('cluster_application_state')?.state, 'ACCEPTED');
     assert.equal(result.checks.get('cluster_application_kill')?.answered, 'KILLED');
     assert.equal(result.checks.get('cluster_application_queue')?.to, 'root.spark');
     // The local cluster's kwok nodes, seen as NodeManagers.

@@ -75,7 +75,10 @@ async function bindAll(id: string, attempt: number): Promise<number> {
 describe('status controller', () => {
   it('ACCEPTED → RUNNING → FINISHED/SUCCEEDED as the AM pod runs and completes, with a container and usage', async () => {
     const id = await submit(['sim.loom.dev/duration=3s']);
-    await eventually('ACCEPTED', async () => (await app(id)).state === 'ACCEPTED');
+    await eventually('objects created', async () => {
+      const a = await app(id);
+      return a.state === 'ACCEPTED' && /Waiting for the scheduler/.test(String(a.diagnostics));
+    });
     await bindAll(id, 1);
     const running = await eventually('RUNNING', async () => {
       const a = await app(id);
@@ -113,7 +116,10 @@ describe('status controller', () => {
 
   it('a failing AM gets a second attempt, then the app FAILS with the RM diagnostics', async () => {
     const id = await submit(['sim.loom.dev/duration=1s', 'sim.loom.dev/exit-code=7'], { 'max-app-attempts': 2 });
-    await eventually('ACCEPTED', async () => (await app(id)).state === 'ACCEPTED');
+    await eventually('objects created', async () => {
+      const a = await app(id);
+      return a.state === 'ACCEPTED' && /Waiting for the scheduler/.test(String(a.diagnostics));
+    });
     await bindAll(id, 1);
     await eventually(
       'attempt 2 pods',

@@ -18,7 +18,7 @@ import type { AppRecord } from '../../api/yarn.ts';
 import { RedisAppStore } from '../../gateway/store/redis-app-store.ts';
 import { loadKubeConfig } from '../../api/k8s/kubeconfig.ts';
 import { KubeClusterWriter } from '../../translator/k8s/cluster-writer.ts';
-import { processSubmit } from '../../translator/processors/submit.ts';
+import { failAfterAdmission, processSubmit } from '../../translator/processors/submit.ts';
 import { startWorkers } from '../../translator/worker.ts';
 import { startGateway, type GatewayFixture } from './gateway/fixture.ts';
 import { clusterEnv, eventually, kube } from './harness.ts';
@@ -77,6 +77,11 @@ async function submit(body: Record<string, unknown>): Promise<string> {
 }
 const appState = async (id: string): Promise<string> =>
   ((await request(gw.server).get(`${WS}/apps/${id}/state`)).body as { state: string }).state;
+/** The gateway admits an app ACCEPTED at once (ADR 0003); the translator's work shows as its first attempt. */
+const translated = async (id: string): Promise<boolean> =>
+  (await store.get(id))?.attempts.length === 1 && (await appState(id)) === 'ACCEPTED';
+/** As if the translator had never finished: admitted, no attempt, no scheduler diagnostics. */
+const untranslated = (a: AppRecord): AppRecord => ({ ...a, state: 'ACCEPTED', attempts: [], diagnostics: '' });
 const unitsOf = async (id: string): Promise<unknown[]> =>
   (
     (await kube().custom.listNamespacedCustomObject({
@@ -106,9 +111,10 @@ const spark = {
 };
 
 describe('translator on the local cluster', () => {
-  it('turns a Spark submission into a gang unit and pods with the right requests, labels and QoS, then ACCEPTED', async () => {
+  it('turns an admitted Spark app into a gang unit and pods with the right requests, labels and QoS, then its first attempt', async () => {
     const id = await submit(spark);
-    await eventually('app ACCEPTED', async () => (await appState(id)) === 'ACCEPTED', 30_000);
+    assert.equal(await appState(id), 'ACCEPTED', 'admitted at submission, before any object exists');
+    await eventually('objects created', async () => translated(id), 30_000);
     const unitName = id.replace(/_/g, '-') + '-1';
     const unit = (await kube().custom.getNamespacedCustomObject({
       group: GROUP,
@@ -164,12 +170,12 @@ describe('translator on the local cluster', () => {
 
   it('creates nothing new when a submit job is replayed', async () => {
     const id = await submit(spark);
-    await eventually('app ACCEPTED', async () => (await appState(id)) === 'ACCEPTED', 30_000);
+    await eventually('objects created', async () => translated(id), 30_000);
     const before = (await podsOf(id)).map((p) => `${p.metadata?.name}@${p.metadata?.resourceVersion}`).sort();
-    // A replay while ACCEPTED re-converges: every create answers AlreadyExists.
+    // A replay after the attempt was recorded re-converges: every create answers AlreadyExists.
     assert.equal(await processSubmit(id, { store, writer: writer(), config, now: Date.now, log }), 'accepted');
-    // Even a replay of an app marked back as SUBMITTED (a crash before the state update) converges.
-    await store.update(id, (a): AppRecord => ({ ...a, state: 'SUBMITTED' }));
+    // Even a replay of an app without its attempt (a crash before the record's update) converges.
+    await store.update(id, untranslated);
     assert.equal(await processSubmit(id, { store, writer: writer(), config, now: Date.now, log }), 'accepted');
     const after = (await podsOf(id)).map((p) => `${p.metadata?.name}@${p.metadata?.resourceVersion}`).sort();
     assert.deepEqual(after, before);
@@ -178,10 +184,10 @@ describe('translator on the local cluster', () => {
   it('a worker that dies halfway through creating pods converges to one set of objects when restarted', async () => {
     // Stop the background workers from taking this app: process it by hand, crash included.
     const id = await submit(spark);
-    await eventually('ACCEPTED by the background worker', async () => (await appState(id)) === 'ACCEPTED', 30_000);
+    await eventually('objects created by the background worker', async () => translated(id), 30_000);
     // Simulate the crash on a fresh attempt: forget the state, delete half the pods, as if the worker had died
     // after creating the unit and two pods.
-    await store.update(id, (a): AppRecord => ({ ...a, state: 'SUBMITTED' }));
+    await store.update(id, untranslated);
     const pods = await podsOf(id);
     for (const p of pods.slice(2))
       await kube().core.deleteNamespacedPod({ name: p.metadata?.name ?? '', namespace, gracePeriodSeconds: 0 });
@@ -204,7 +210,11 @@ describe('translator on the local cluster', () => {
       processSubmit(id, { store, writer: crashing, config, now: Date.now, log, podConcurrency: 1 }),
       /worker killed/,
     );
-    assert.equal(await appState(id), 'SUBMITTED', 'a crash leaves the app for the retry');
+    assert.deepEqual(
+      [await appState(id), (await store.get(id))?.attempts.length],
+      ['ACCEPTED', 0],
+      'a crash leaves the app admitted, for the retry',
+    );
     assert.equal(await processSubmit(id, { store, writer: real, config, now: Date.now, log }), 'accepted');
     const names = (await podsOf(id)).map((p) => p.metadata?.name).sort();
     assert.equal(names.length, 4);
@@ -224,7 +234,7 @@ describe('translator on the local cluster', () => {
         },
       },
     });
-    await eventually('app ACCEPTED', async () => (await appState(id)) === 'ACCEPTED', 30_000);
+    await eventually('objects created', async () => translated(id), 30_000);
     const secretName = `${id.replace(/_/g, '-')}-1-credentials`;
     const secret = await kube().core.readNamespacedSecret({ name: secretName, namespace });
     assert.equal(Buffer.from(secret.data?.['token-hdfs___nn_8020'] ?? '', 'base64').toString(), token);
@@ -261,7 +271,7 @@ describe('translator on the local cluster', () => {
         const appId = await submit({ ...spark, queue });
         return (await appState(appId)) !== 'FAILED' ? appId : false;
       });
-      await eventually('app ACCEPTED', async () => (await appState(id)) === 'ACCEPTED', 30_000);
+      await eventually('objects created', async () => translated(id), 30_000);
       const driver = (await podsOf(id)).find((p) => p.metadata?.labels?.['yarn.loom.dev/role'] === 'am')!;
       assert.equal(driver.metadata?.annotations?.[QOS_LEVEL_ANNOTATION], 'shared_cores');
       assert.deepEqual(quantities(driver.spec?.containers[0]?.resources?.requests), { cpu: 1n, memory: 1408n * MI });
@@ -277,7 +287,7 @@ describe('translator on the local cluster', () => {
 
   it('kill deletes the unit and pods and records KILLED', async () => {
     const id = await submit(spark);
-    await eventually('app ACCEPTED', async () => (await appState(id)) === 'ACCEPTED', 30_000);
+    await eventually('objects created', async () => translated(id), 30_000);
     const res = await request(gw.server)
       .put(`${WS}/apps/${id}/state?user.name=alice`)
       .set('Content-Type', 'application/json')
@@ -285,6 +295,29 @@ describe('translator on the local cluster', () => {
       .expect(202);
     assert.deepEqual(res.body, { state: 'ACCEPTED' });
     await eventually('app KILLED', async () => (await appState(id)) === 'KILLED', 30_000);
+    await eventually('pods gone', async () => (await podsOf(id)).length === 0, 30_000);
+    assert.equal((await unitsOf(id)).length, 0);
+  });
+
+  it('ends an admitted app FAILED, its objects deleted, when they cannot be created for good', async () => {
+    const id = await submit(spark);
+    await eventually('objects created', async () => translated(id), 30_000);
+    // What the submit worker does on a job's last failed try (or an apiserver refusal no retry can fix).
+    await failAfterAdmission(id, 'apiserver refused an object (422): bad pod', {
+      store,
+      writer: writer(),
+      config,
+      now: Date.now,
+      log,
+    });
+    const app = (await request(gw.server).get(`${WS}/apps/${id}`)).body as {
+      app: { state: string; finalStatus: string; diagnostics: string };
+    };
+    assert.deepEqual([app.app.state, app.app.finalStatus], ['FAILED', 'FAILED']);
+    assert.equal(
+      app.app.diagnostics,
+      `Application ${id} failed: its Kubernetes objects could not be created: apiserver refused an object (422): bad pod`,
+    );
     await eventually('pods gone', async () => (await podsOf(id)).length === 0, 30_000);
     assert.equal((await unitsOf(id)).length, 0);
   });

@@ -20,10 +20,30 @@ export interface SubmitDeps {
 
 export type SubmitOutcome = 'accepted' | 'failed' | 'skipped';
 
+/** States of an admitted app whose objects may not exist yet. */
+const WAITING_STATES: ReadonlySet<AppRecord['state']> = new Set(['NEW', 'NEW_SAVING', 'SUBMITTED', 'ACCEPTED']);
+
 /**
- * Turns a SUBMITTED app into its SchedulingUnit and member pods, then marks it ACCEPTED. Idempotent: names are
- * deterministic and AlreadyExists is success, so a replay or a retry after a crash at any point converges to one
- * set of objects. A submission no profile can plan fails the app with a diagnostic, never the worker.
+ * The app's objects could not be created for good (the apiserver refused one, or every retry failed): whatever was
+ * created is deleted and the admitted app ends FAILED with the reason, as an app whose AM container cannot be
+ * launched does in YARN.
+ */
+export async function failAfterAdmission(appId: string, reason: string, d: SubmitDeps): Promise<void> {
+  await d.writer.deleteApp(d.config.namespace, appId).catch(() => undefined);
+  const now = d.now();
+  const diagnostics = `Application ${appId} failed: its Kubernetes objects could not be created: ${reason}`;
+  await d.store.update(appId, (a) =>
+    isFinalState(a.state) ? a : { ...a, state: 'FAILED', finalStatus: 'FAILED', diagnostics, finishedTime: now },
+  );
+  d.log.warn({ appId, reason }, 'app failed: objects could not be created');
+}
+
+/**
+ * Turns an admitted (ACCEPTED) app into its SchedulingUnit and member pods, then records its first attempt and the
+ * scheduler wait in its diagnostics. The gateway admitted it into its queue already (ADR 0003); SUBMITTED, NEW and
+ * NEW_SAVING (records written before that decision) are taken too. Idempotent: names are deterministic and
+ * AlreadyExists is success, so a replay or a retry after a crash at any point converges to one set of objects. A
+ * submission no profile can plan fails the app with a diagnostic, never the worker.
  */
 export async function processSubmit(appId: string, d: SubmitDeps): Promise<SubmitOutcome> {
   const app = await d.store.get(appId);
@@ -61,7 +81,8 @@ export async function processSubmit(appId: string, d: SubmitDeps): Promise<Submi
   await Promise.all(Array.from({ length: Math.min(d.podConcurrency ?? 8, pods.length) }, worker));
 
   const updated = await d.store.update(appId, (a): AppRecord => {
-    if (a.state !== 'SUBMITTED' && a.state !== 'NEW' && a.state !== 'NEW_SAVING') return a;
+    // Already RUNNING or finished (the status controller or a kill got there first), or a replay: leave it.
+    if (!WAITING_STATES.has(a.state) || a.attempts.length > 0) return a;
     return {
       ...a,
       state: 'ACCEPTED',

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { parseStringPromise } from 'xml2js';
+import { randomBytes } from 'node:crypto';
+import { GROUP, QUEUE, VERSION } from '../../../api/names.ts';
 import type { AppRecord } from '../../../api/yarn.ts';
+import { eventually, kube } from '../harness.ts';
 import { startGateway, submission, type GatewayFixture } from './fixture.ts';
 
 let gw: GatewayFixture;
@@ -76,7 +79,8 @@ describe('submit', () => {
     assert.match(String(res.headers.location), new RegExp(`^http://127\\.0\\.0\\.1:\\d+/ws/v1/cluster/apps/${id}$`));
     const app = (await request(gw.server).get(`${WS}/apps/${id}`).expect(200)).body as { app: Record<string, unknown> };
     assert.equal(app.app.queue, 'root.spark');
-    assert.equal(app.app.state, 'SUBMITTED');
+    // Admitted into its leaf queue at submission (ADR 0003): ACCEPTED before any Kubernetes object exists.
+    assert.equal(app.app.state, 'ACCEPTED');
     assert.equal(app.app.user, 'alice');
     assert.equal(app.app.applicationTags, 'loom,ref');
     assert.equal(app.app.trackingUI, 'UNASSIGNED');
@@ -121,6 +125,73 @@ describe('submit', () => {
     assert.equal(app.app.queue, 'nosuchqueue');
     assert.equal(app.app.diagnostics, `Application ${id} submitted by user alice to unknown queue: nosuchqueue`);
     assert.equal(await gw.submitQueue.getJob(id), undefined, 'a rejected app is never handed to the translator');
+  });
+
+  it("admits into a leaf queue up to its maxApplications, atomically, and records the rest FAILED with the RM's words", async () => {
+    const name = `it-max-${randomBytes(3).toString('hex')}`;
+    await kube().custom.createClusterCustomObject({
+      group: GROUP,
+      version: VERSION,
+      plural: QUEUE.plural,
+      body: {
+        apiVersion: `${GROUP}/${VERSION}`,
+        kind: QUEUE.kind,
+        metadata: { name },
+        spec: { parent: 'root', capacity: 1, maxApplications: 3 },
+      },
+    });
+    try {
+      await eventually('the gateway sees the queue', async () =>
+        (await request(gw.server).get(`${WS}/scheduler`).expect(200)).text.includes(`"root.${name}"`),
+      );
+      // Ten at once for three places: exactly three are admitted, whatever the interleaving.
+      const ids = await Promise.all(Array.from({ length: 10 }, () => newId()));
+      await Promise.all(ids.map((id) => submit(id, { queue: name }).expect(202)));
+      const apps = await Promise.all(
+        ids.map(
+          async (id) =>
+            ((await request(gw.server).get(`${WS}/apps/${id}`).expect(200)).body as { app: Record<string, unknown> })
+              .app,
+        ),
+      );
+      const accepted = apps.filter((a) => a.state === 'ACCEPTED');
+      const failed = apps.filter((a) => a.state === 'FAILED');
+      assert.equal(accepted.length, 3);
+      assert.equal(failed.length, 7);
+      for (const a of failed) {
+        assert.equal(
+          a.diagnostics,
+          `org.apache.hadoop.security.AccessControlException: Queue root.${name} already has 3 applications, cannot accept submission of application: ${String(a.id)}`,
+        );
+        assert.equal(await gw.submitQueue.getJob(String(a.id)), undefined, 'a refused app gets no translator job');
+      }
+      // A retried submission of a refused id changes nothing; one of an admitted id neither.
+      await submit(String(failed[0]!.id), { queue: name }).expect(202);
+      await submit(String(accepted[0]!.id), { queue: name }).expect(202);
+      const states = async (): Promise<string[]> =>
+        (
+          (await request(gw.server).get(`${WS}/apps?queue=${name}`).expect(200)).body as {
+            apps: { app: { state: string }[] };
+          }
+        ).apps.app.map((a) => a.state);
+      assert.equal((await states()).filter((s) => s === 'ACCEPTED').length, 3);
+      // A finished app frees its place, as YARN counts only the queue's unfinished apps.
+      await request(gw.server)
+        .put(`${WS}/apps/${String(accepted[0]!.id)}/state?user.name=alice`)
+        .set('Content-Type', 'application/json')
+        .send('{"state":"KILLED"}')
+        .expect(200);
+      const next = await newId();
+      await submit(next, { queue: name }).expect(202);
+      assert.equal(
+        ((await request(gw.server).get(`${WS}/apps/${next}/state`)).body as { state: string }).state,
+        'ACCEPTED',
+      );
+      const scheduler = (await request(gw.server).get(`${WS}/scheduler`).expect(200)).text;
+      assert.match(scheduler, new RegExp(`"queueName":"${name}"[^]*?"maxApplications":3,"maxApplicationsPerUser":3`));
+    } finally {
+      await kube().custom.deleteClusterCustomObject({ group: GROUP, version: VERSION, plural: QUEUE.plural, name });
+    }
   });
 
   const bad: { name: string; send: () => request.Test; status: number; match: RegExp }[] = [
@@ -242,11 +313,12 @@ describe('apps list filters', () => {
     assert.deepEqual(await list('queue=root.flink'), [ids[2]]);
     assert.deepEqual(await list('applicationTypes=mapreduce,apache flink'), [ids[0], ids[2]]);
     assert.deepEqual(await list('applicationTags=HOURLY'), [ids[1]]);
-    assert.deepEqual(await list('applicationTags=etl&user=dave&states=submitted'), [ids[0], ids[1]]);
+    assert.deepEqual(await list('applicationTags=etl&user=dave&states=accepted'), [ids[0], ids[1]]);
   });
 
   it('by state, with the old singular parameter and repeated values', async () => {
-    assert.deepEqual(await list('state=SUBMITTED&user=erin'), [ids[2]]);
+    assert.deepEqual(await list('state=ACCEPTED&user=erin'), [ids[2]]);
+    assert.deepEqual(await list('states=SUBMITTED&user=erin'), []);
     assert.deepEqual(await list('states=KILLED&states=FINISHED&user=dave'), []);
   });
 
@@ -411,7 +483,7 @@ describe('one app, its state and kill', () => {
   it('state GET, attempts and timeouts of a fresh app', async () => {
     const id = await newId();
     await submit(id).expect(202);
-    assert.deepEqual((await request(gw.server).get(`${WS}/apps/${id}/state`).expect(200)).body, { state: 'SUBMITTED' });
+    assert.deepEqual((await request(gw.server).get(`${WS}/apps/${id}/state`).expect(200)).body, { state: 'ACCEPTED' });
     assert.equal((await request(gw.server).get(`${WS}/apps/${id}/appattempts`).expect(200)).text, '{"appAttempts":{}}');
     assert.deepEqual((await request(gw.server).get(`${WS}/apps/${id}/timeouts`).expect(200)).body, {
       timeouts: { timeout: [{ type: 'LIFETIME', expiryTime: 'UNLIMITED', remainingTimeInSeconds: -1 }] },
@@ -428,7 +500,7 @@ describe('one app, its state and kill', () => {
     assert.equal(app.allocatedMB, 0);
     assert.equal(app.amContainerLogs, undefined);
     assert.equal(app.logAggregationStatus, undefined);
-    assert.equal(app.state, 'SUBMITTED');
+    assert.equal(app.state, 'ACCEPTED');
     // Pending requests are protected; accumulated usage comes from the app's metrics, which everyone sees.
     assert.equal(app.resourceRequests, undefined);
     assert.deepEqual(app.resourceSecondsMap, {

@@ -136,6 +136,9 @@ public final class ReferenceRm {
       conf.set(q + "acl_administer_queue", " ");
       conf.set(q + "acl_submit_applications", " ");
     }
+    // root.default holds 20000 unfinished apps (10000 × 40 % = 4000 by default), so bench/gateway can store 10,000
+    // apps there; deploy/queues/local.yaml gives Loom's default queue the same maxApplications.
+    conf.setInt(cs + "root.default.maximum-applications", 20000);
     return conf;
   }
 }
