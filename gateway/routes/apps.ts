@@ -144,23 +144,28 @@ export function appsRouter(d: AppsRouterDeps): Router {
     const app = await d.apps.get(param(req));
     const access = d.apps.canView(req.principal, app);
     send(req, res, appAttempts, {
-      appAttempt: app.attempts.map((a) => ({
-        id: a.id,
-        startTime: a.startTime,
-        finishedTime: a.finishedTime,
-        containerId: access ? (a.containerId ?? '') : '',
-        nodeHttpAddress: access ? (a.nodeHttpAddress ?? '') : '',
-        nodeId: access ? (a.nodeId ?? '') : '',
-        logsLink:
-          access && a.containerId && a.nodeHttpAddress
-            ? `http://${a.nodeHttpAddress}/node/containerlogs/${a.containerId}/${app.user}`
-            : '',
-        blacklistedNodes: '',
-        nodesBlacklistedBySystem: '',
-        appAttemptId: attemptIdOf(app.id, a.id),
-        exportPorts: 'null',
-        appAttemptState: a.state,
-      })),
+      appAttempt: app.attempts.map((a) => {
+        // 3.4.1's AppAttemptInfo fills the AM container's fields only once it is placed and the caller has view
+        // access; until then `exportPorts` keeps its "" default and `nodesBlacklistedBySystem` stays absent.
+        const placed = access && a.containerId !== undefined;
+        return {
+          id: a.id,
+          startTime: a.startTime,
+          finishedTime: a.finishedTime,
+          containerId: placed ? a.containerId : '',
+          nodeHttpAddress: placed ? (a.nodeHttpAddress ?? '') : '',
+          nodeId: placed ? (a.nodeId ?? '') : '',
+          logsLink:
+            placed && a.nodeHttpAddress
+              ? `http://${a.nodeHttpAddress}/node/containerlogs/${a.containerId}/${app.user}`
+              : '',
+          blacklistedNodes: '',
+          nodesBlacklistedBySystem: placed ? '' : undefined,
+          appAttemptId: attemptIdOf(app.id, a.id),
+          exportPorts: placed ? 'null' : '',
+          appAttemptState: a.state,
+        };
+      }),
     });
   });
 
@@ -238,11 +243,14 @@ export function appsRouter(d: AppsRouterDeps): Router {
       appAttemptId: attemptIdOf(app.id, attempt.id),
       host: attempt.nodeId?.split(':')[0] ?? 'N/A',
       rpcPort: -1,
+      // Loom runs no web-app proxy, so no `/proxy/<app>/` link (deliberate, docs/gateway.md); the URL the AM
+      // registered is "N/A" until it has registered one, as in the RM.
       trackingUrl: app.trackingUrl ?? '',
-      originalTrackingUrl: app.trackingUrl ?? '',
+      originalTrackingUrl: app.trackingUrl ?? 'N/A',
       diagnosticsInfo: attempt.diagnostics ?? '',
       appAttemptState: attempt.state,
-      amContainerId: attempt.containerId ?? '',
+      // Absent until the AM container is allocated, as the RM's report has none.
+      amContainerId: attempt.containerId,
       startedTime: attempt.startTime,
       finishedTime: attempt.finishedTime,
     });
