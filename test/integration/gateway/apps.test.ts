@@ -451,6 +451,44 @@ describe('one app, its state and kill', () => {
     assert.equal(app.app.finalStatus, 'KILLED');
   });
 
+  it('/apps in JSON (cached per app) answers what /apps/{id} answers, with a fresh elapsedTime, and follows updates', async () => {
+    const id = await newId();
+    await submit(id).expect(202);
+    type App = Record<string, unknown> & { id: string; elapsedTime: number };
+    const listed = async (): Promise<App> => {
+      const body = (await request(gw.server).get(`${WS}/apps?user.name=alice`).expect(200)).body as {
+        apps: { app: App[] };
+      };
+      const found = body.apps.app.find((a) => a.id === id);
+      assert.ok(found, `${id} listed`);
+      return found;
+    };
+    const first = await listed();
+    await new Promise((r) => setTimeout(r, 30));
+    const second = await listed();
+    assert.ok(
+      second.elapsedTime >= first.elapsedTime + 25,
+      `elapsedTime moves on: ${first.elapsedTime} → ${second.elapsedTime}`,
+    );
+    const single = ((await request(gw.server).get(`${WS}/apps/${id}?user.name=alice`).expect(200)).body as { app: App })
+      .app;
+    assert.deepEqual({ ...second, elapsedTime: 0 }, { ...single, elapsedTime: 0 });
+    // Redacted for a user without view access: a different view of the same record.
+    const other = (
+      (await request(gw.server).get(`${WS}/apps?user.name=mallory`).expect(200)).body as { apps: { app: App[] } }
+    ).apps.app.find((a) => a.id === id);
+    assert.deepEqual([other?.startedTime, other?.elapsedTime], [0, 0]);
+    await request(gw.server)
+      .put(`${WS}/apps/${id}/state?user.name=alice`)
+      .set('Content-Type', 'application/json')
+      .send('{"state":"KILLED"}')
+      .expect(200);
+    const killed = await listed();
+    assert.deepEqual([killed.state, killed.allocatedMB], ['KILLED', -1]);
+    const again = await listed();
+    assert.equal(again.elapsedTime, killed.elapsedTime, 'a finished app keeps its elapsed time');
+  });
+
   it('a killed ACCEPTED app: its attempt KILLED, the -1 sentinels, an empty resourceSecondsMap, in JSON and XML', async () => {
     const id = await newId();
     await submit(id).expect(202);
