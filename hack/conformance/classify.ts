@@ -212,7 +212,14 @@ const DIFF_RULES: {
     applies: (d) =>
       /^clusterMetrics\.(totalNodes|activeNodes|lostNodes|unhealthyNodes|decommissionedNodes|shutdownNodes|rebootedNodes)$/.test(
         d.path,
-      ) || /^nodes(\.node|$)/.test(d.path),
+      ) ||
+      /^nodes(\.node|$)/.test(d.path) ||
+      // Cluster capacity: none without NodeManagers; Loom's nodes show the reclaimed capacity their node agents report.
+      (d.kind === 'value' &&
+        /^clusterMetrics\.(availableMB|availableVirtualCores|totalMB|totalVirtualCores|totalClusterResourcesAcrossPartition\..+)$/.test(
+          d.path,
+        ) &&
+        d.reference.replace(/"/g, '') === '0'),
   },
   {
     class: 'environment',
