@@ -80,6 +80,11 @@ export interface AttemptRecord {
   diagnostics?: string;
   /** The AM container was preempted: like the RM, such a failure does not count against `maxAppAttempts`. */
   preempted?: boolean;
+  /**
+   * `namespace/name` of the SchedulingUnit the translator created for this attempt; absent while nothing exists in
+   * Kubernetes (the gateway records attempt 1 at admission, as the RM creates it when the scheduler admits the app).
+   */
+  unit?: string;
 }
 
 /** A container of an attempt, as the translator reports it from a pod. */

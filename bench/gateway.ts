@@ -4,25 +4,25 @@
 // (GET /apps, GET /apps?states=…&limit=100, GET /apps/{id}) with N apps stored.
 //
 //   npx tsx bench/gateway.ts [--sizes 1000,4000] [--concurrency 32] [--read-concurrency 8] [--reads 200]
-//                            [--accepted 500] [--accepted-timeout 300]
+//                            [--accepted 500] [--accepted-timeout 300] [--gateway-workers 2]
 //
 // Needs the local development cluster (`loom cluster up`): KUBECONFIG and REDIS_URL from the environment, else from
 // `node bin/loom.mjs cluster env`. Phases run one after the other, never at once: the reference RM
-// (hack/local-cluster/reference-rm.ts) alone, then an in-process gateway alone (unique Redis prefix, no translator),
-// then a second gateway with a translator creating every app's unit and pods alongside (its own prefix and namespace),
-// to show what the translator's share of the cores costs the admitted rate.
+// (hack/local-cluster/reference-rm.ts, its own JVM, -Xmx2g unless LOOM_RM_HEAP says otherwise) alone, then a gateway alone (`loom gateway --workers N` in its
+// own processes, as the RM has its own JVM; unique Redis prefix, no translator), then a second gateway with an
+// in-process translator creating every app's unit and pods alongside (its own prefix and namespace), to show what the
+// translator's share of the cores costs the admitted rate.
 // Everything it starts is stopped, its Redis keys and namespace deleted, however it ends.
 // Sizes grow cumulatively: with --sizes 1000,4000 the first 1000 apps are measured, then 3000 more are submitted.
 // Both configure root.default with maximum-applications 20000 (hack/yarn-rm, deploy/queues/local.yaml; YARN's
 // derivation would give 4000), so 10,000 apps fit on both.
 import { deleteRedisKeys, localClusterEnv } from '../hack/local-cluster/env.ts';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { defaultGatewayOptions, runGateway } from '../gateway/main.ts';
 import { startReferenceRm } from '../hack/local-cluster/reference-rm.ts';
 import { runTranslator } from '../translator/main.ts';
 import { benchLifecycle } from './bench-lifecycle.ts';
@@ -37,6 +37,7 @@ const { values } = parseArgs({
     reads: { type: 'string', default: '200' },
     accepted: { type: 'string', default: '500' },
     'accepted-timeout': { type: 'string', default: '300' },
+    'gateway-workers': { type: 'string', default: '2' },
   },
 });
 const sizes = (values.sizes ?? '').split(',').map(Number).filter(Boolean);
@@ -45,6 +46,7 @@ const readConcurrency = Number(values['read-concurrency']);
 const reads = Number(values.reads);
 const acceptedCount = Number(values.accepted);
 const acceptedTimeoutMs = Number(values['accepted-timeout']) * 1000;
+const gatewayWorkers = Number(values['gateway-workers']);
 /** GET /apps of every app: fewer requests as the body grows (the RM's is ~3.5 KB per app). */
 const listReads = (size: number): number => Math.max(30, Math.min(reads, Math.round(100_000 / size)));
 /** One request may take this long before the run fails. */
@@ -284,6 +286,52 @@ async function runServer(name: string, base: string, visibleStates: string): Pro
   return out;
 }
 
+/**
+ * `loom gateway --workers N` as its own process tree (sources through tsx, so the shared bundle cache is not
+ * rebuilt), stopped with SIGTERM. The client then never shares a thread with the server, as with the RM's JVM.
+ */
+async function startGatewayProcess(
+  env: ReturnType<typeof localClusterEnv>,
+  prefix: string,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    [
+      join(import.meta.dirname, '..', 'bin', 'loom.mjs'),
+      'gateway',
+      ...['--port', '0', '--redis-url', env.redisUrl, '--kubeconfig', env.kubeconfig, '--prefix', prefix],
+      // The RM has no operators' UI: compare the REST API alone.
+      ...['--log-level', 'warn', '--no-ui', '--workers', String(gatewayWorkers)],
+    ],
+    { env: { ...process.env, LOOM_NO_BUNDLE: '1' }, stdio: ['ignore', 'inherit', 'pipe'] },
+  );
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error('the gateway did not listen within 180 s')), 180_000);
+    child.stderr.on('data', (c: Buffer) => {
+      process.stderr.write(c);
+      seen += c.toString('utf8');
+      const m = /loom gateway listening on (http:\/\/\S+)/.exec(seen);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the gateway exited (${code}) before listening`)));
+  });
+  return {
+    url,
+    close: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
 // ---- output -----------------------------------------------------------------------------------------------------
 
 const f1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(x >= 100 ? 0 : 1) : 'n/a');
@@ -332,6 +380,10 @@ async function main(): Promise<void> {
   );
 
   const rmLog = join(process.env.TMPDIR || tmpdir(), 'loom-bench-gateway-reference-rm.log');
+  // 2 GB of heap rather than hack/yarn-rm's 512 MB: 8 concurrent 10,000-app GET /apps answers (~40 MB each, built in
+  // memory by Jersey) do not fit in 512 MB.
+  process.env.LOOM_RM_HEAP ??= '2g';
+  log(`reference RM heap -Xmx${process.env.LOOM_RM_HEAP}`);
   const rm = await startReferenceRm({ logFile: rmLog, log });
   const rmResults = await using(
     `reference RM (pid ${rm.pid})`,
@@ -340,23 +392,12 @@ async function main(): Promise<void> {
   );
 
   const prefix = `bench-gw-${randomBytes(4).toString('hex')}:`;
-  const gatewayOptions = (p: string): ReturnType<typeof defaultGatewayOptions> =>
-    defaultGatewayOptions({
-      port: 0,
-      redisUrl: env.redisUrl,
-      kubeconfig: env.kubeconfig,
-      prefix: p,
-      logLevel: 'warn',
-      version: 'bench',
-      // The RM has no operators' UI: compare the REST API alone.
-      ui: false,
-    });
   const loomResults = await using(
     `Redis keys ${prefix}*`,
     async () => log(`deleted ${await deleteRedisKeys(env.redisUrl, prefix)} Redis keys ${prefix}*`),
     async () => {
-      const gw = await runGateway(gatewayOptions(prefix));
-      log(`gateway at ${gw.url} (Redis prefix ${prefix}, no translator)`);
+      const gw = await startGatewayProcess(env, prefix);
+      log(`gateway at ${gw.url} (${gatewayWorkers} workers, Redis prefix ${prefix}, no translator)`);
       return using(
         `gateway ${gw.url}`,
         () => gw.close(),
@@ -384,7 +425,7 @@ async function main(): Promise<void> {
           `Redis keys ${prefix2}*`,
           async () => log(`deleted ${await deleteRedisKeys(env.redisUrl, prefix2)} Redis keys ${prefix2}*`),
           async () => {
-            const gw = await runGateway(gatewayOptions(prefix2));
+            const gw = await startGatewayProcess(env, prefix2);
             return using(
               `gateway ${gw.url}`,
               () => gw.close(),
@@ -424,7 +465,7 @@ async function main(): Promise<void> {
 
   const seconds = Math.round((Date.now() - started) / 1000);
   print(
-    `\nbench/gateway: ${cpus().length} cores, concurrency ${concurrency} (submit) / ${readConcurrency} (reads), ${seconds} s`,
+    `\nbench/gateway: ${cpus().length} cores, concurrency ${concurrency} (submit) / ${readConcurrency} (reads), Loom gateway workers ${gatewayWorkers}, ${seconds} s`,
   );
   for (let k = 0; k < rmResults.length; k++) {
     const a = rmResults[k]!;

@@ -38,7 +38,8 @@ export function appInfoValue(
   },
 ): Record<string, Value> {
   const final = isFinalState(app.state);
-  const ran = app.attempts.length > 0;
+  // The RM's -1 sentinels are the dummy usage report of a finished attempt: only an app that had one shows them.
+  const hasAttempt = app.attempts.length > 0;
   const keep = (f: DeselectField): boolean => !o.deselect?.has(f);
   // Refused at submission (unknown queue, ACL): the RM never tracked it, so no History link and no -1 sentinels.
   const refused = app.refused === true;
@@ -71,8 +72,13 @@ export function appInfoValue(
   };
   // The RM reads current allocations (and their -1 sentinels once finished) only for callers with view access;
   // everyone else gets the DAO's zero defaults.
-  const sentinel = final && ran && o.access;
-  const usage = app.refused ? {} : resourceSeconds(app);
+  const sentinel = final && hasAttempt && o.access;
+  // The RM's map holds what its attempts' containers used: a live app shows the scheduler's running figures (zeros
+  // before any container), a finished one only what was accumulated, so an app that ended before any container ran
+  // (refused, killed or failed while waiting for its AM) has an empty map.
+  const neverRan =
+    final && app.memorySeconds === 0 && app.vcoreSeconds === 0 && !app.attempts.some((a) => a.containerId);
+  const usage = app.refused || neverRan ? {} : resourceSeconds(app);
   if (o.access) {
     const am = app.attempts.at(-1);
     if (am?.containerId && am.nodeHttpAddress) {

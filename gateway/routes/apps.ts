@@ -1,6 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { type AppRecord, type ContainerRecord, type DeselectField } from '../../api/yarn.ts';
-import type { Value } from '../serialize/schema.ts';
+import { RawJson, type Value } from '../serialize/schema.ts';
+import { renderJsonObject } from '../serialize/json.ts';
 import { requireUser } from '../auth/principal.ts';
 import { findQueue, type ClusterView } from '../cluster-view.ts';
 import { badRequest, notFound, PlainTextError, RemoteError } from '../errors.ts';
@@ -60,21 +61,19 @@ export function appsRouter(d: AppsRouterDeps): Router {
       ...(deselect ? { deselect } : {}),
     });
 
+  const fragments = new JsonFragments();
   r.get('/apps', async (req, res) => {
     const filter = parseAppQuery(req, (q) => findQueue(d.cluster.queues(), q)?.path);
     const list = await d.apps.list(filter);
     const ts = await d.apps.clusterTimestamp();
     const now = d.now();
+    const rmOrigin = origin(req);
+    const json = negotiate(req) === 'json' && filter.deselect.size === 0;
     send(req, res, appsDao, {
-      app: list.map((a) =>
-        appInfoValue(a, {
-          clusterTimestamp: ts,
-          now,
-          access: d.apps.canView(req.principal, a),
-          deselect: filter.deselect,
-          rmOrigin: origin(req),
-        }),
-      ),
+      app: list.map((a) => {
+        const o = { clusterTimestamp: ts, now, access: d.apps.canView(req.principal, a), rmOrigin };
+        return json ? fragments.render(a, o) : appInfoValue(a, { ...o, deselect: filter.deselect });
+      }),
     });
   });
 
@@ -144,23 +143,28 @@ export function appsRouter(d: AppsRouterDeps): Router {
     const app = await d.apps.get(param(req));
     const access = d.apps.canView(req.principal, app);
     send(req, res, appAttempts, {
-      appAttempt: app.attempts.map((a) => ({
-        id: a.id,
-        startTime: a.startTime,
-        finishedTime: a.finishedTime,
-        containerId: access ? (a.containerId ?? '') : '',
-        nodeHttpAddress: access ? (a.nodeHttpAddress ?? '') : '',
-        nodeId: access ? (a.nodeId ?? '') : '',
-        logsLink:
-          access && a.containerId && a.nodeHttpAddress
-            ? `http://${a.nodeHttpAddress}/node/containerlogs/${a.containerId}/${app.user}`
-            : '',
-        blacklistedNodes: '',
-        nodesBlacklistedBySystem: '',
-        appAttemptId: attemptIdOf(app.id, a.id),
-        exportPorts: 'null',
-        appAttemptState: a.state,
-      })),
+      appAttempt: app.attempts.map((a) => {
+        // 3.4.1's AppAttemptInfo fills the AM container's fields only once it is placed and the caller has view
+        // access; until then `exportPorts` keeps its "" default and `nodesBlacklistedBySystem` stays absent.
+        const placed = access && a.containerId !== undefined;
+        return {
+          id: a.id,
+          startTime: a.startTime,
+          finishedTime: a.finishedTime,
+          containerId: placed ? a.containerId : '',
+          nodeHttpAddress: placed ? (a.nodeHttpAddress ?? '') : '',
+          nodeId: placed ? (a.nodeId ?? '') : '',
+          logsLink:
+            placed && a.nodeHttpAddress
+              ? `http://${a.nodeHttpAddress}/node/containerlogs/${a.containerId}/${app.user}`
+              : '',
+          blacklistedNodes: '',
+          nodesBlacklistedBySystem: placed ? '' : undefined,
+          appAttemptId: attemptIdOf(app.id, a.id),
+          exportPorts: placed ? 'null' : '',
+          appAttemptState: a.state,
+        };
+      }),
     });
   });
 
@@ -238,11 +242,14 @@ export function appsRouter(d: AppsRouterDeps): Router {
       appAttemptId: attemptIdOf(app.id, attempt.id),
       host: attempt.nodeId?.split(':')[0] ?? 'N/A',
       rpcPort: -1,
+      // Loom runs no web-app proxy, so no `/proxy/<app>/` link (deliberate, docs/gateway.md); the URL the AM
+      // registered is "N/A" until it has registered one, as in the RM.
       trackingUrl: app.trackingUrl ?? '',
-      originalTrackingUrl: app.trackingUrl ?? '',
+      originalTrackingUrl: app.trackingUrl ?? 'N/A',
       diagnosticsInfo: attempt.diagnostics ?? '',
       appAttemptState: attempt.state,
-      amContainerId: attempt.containerId ?? '',
+      // Absent until the AM container is allocated, as the RM's report has none.
+      amContainerId: attempt.containerId,
       startedTime: attempt.startTime,
       finishedTime: attempt.finishedTime,
     });
@@ -285,6 +292,36 @@ export function appsRouter(d: AppsRouterDeps): Router {
   }
 
   return r;
+}
+
+/**
+ * The JSON of each app in `/apps`, cached by record identity (the store hands out the same frozen object while the
+ * stored JSON is unchanged, so a changed app is a new key and the old entry goes with its record). Everything of an
+ * AppInfo but `elapsedTime` is a function of the record and the request's view of it (access, the RM's origin); the
+ * elapsed time is spliced in per request. Apps with a lifetime (whose remaining seconds change) are rendered afresh.
+ */
+class JsonFragments {
+  private readonly cache = new WeakMap<AppRecord, Map<string, { head: string; tail: string }>>();
+
+  render(app: AppRecord, o: { clusterTimestamp: number; now: number; access: boolean; rmOrigin: string }): Value {
+    const elapsed = o.access ? (app.finishedTime || o.now) - app.startedTime : 0;
+    if (app.lifetimeExpiry !== undefined) return new RawJson(renderJsonObject(appDao.schema, appInfoValue(app, o)));
+    const key = `${o.access ? 1 : 0} ${o.clusterTimestamp} ${o.rmOrigin}`;
+    let byView = this.cache.get(app);
+    let parts = byView?.get(key);
+    if (!parts) {
+      // Rendered twice with elapsed times of the same width differing in their first and last digit: the two texts
+      // differ exactly where the elapsed time is written.
+      const a = renderJsonObject(appDao.schema, { ...appInfoValue(app, o), elapsedTime: 1_000_000_000_000_001 });
+      const b = renderJsonObject(appDao.schema, { ...appInfoValue(app, o), elapsedTime: 2_000_000_000_000_002 });
+      let start = 0;
+      while (a[start] === b[start]) start++;
+      parts = { head: a.slice(0, start), tail: a.slice(start + '1000000000000001'.length) };
+      if (!byView) this.cache.set(app, (byView = new Map<string, { head: string; tail: string }>()));
+      byView.set(key, parts);
+    }
+    return new RawJson(`${parts.head}${elapsed}${parts.tail}`);
+  }
 }
 
 /** `appattempt_<ts>_<seq>_<attempt, 6 digits>`, as YARN formats attempt ids. */

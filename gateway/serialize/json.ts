@@ -1,4 +1,12 @@
-import type { FieldSpec, ObjectSchema, RootSchema, ScalarSchema, Schema, Value } from './schema.ts';
+import {
+  RawJson,
+  type FieldSpec,
+  type ObjectSchema,
+  type RootSchema,
+  type ScalarSchema,
+  type Schema,
+  type Value,
+} from './schema.ts';
 
 /**
  * Renders a value as Jersey-1 JSON through its schema. A hand-written emitter rather than JSON.stringify because the
@@ -8,6 +16,11 @@ import type { FieldSpec, ObjectSchema, RootSchema, ScalarSchema, Schema, Value }
 export function renderJson(rootSchema: RootSchema, value: Record<string, Value>): string {
   const body = renderObject(rootSchema.schema, value);
   return rootSchema.wrapped ? `{${JSON.stringify(rootSchema.root)}:${body}}` : body;
+}
+
+/** One object through its schema, without a root: what a list item of that schema renders as. */
+export function renderJsonObject(schema: ObjectSchema, value: Record<string, Value>): string {
+  return renderObject(schema, value);
 }
 
 function renderObject(schema: ObjectSchema, value: Record<string, Value>): string {
@@ -30,6 +43,7 @@ function renderField(field: FieldSpec, v: Value): string | undefined {
 
 function renderValue(schema: Schema, v: Value): string | undefined {
   if (v === undefined || v === null) return undefined;
+  if (v instanceof RawJson) return v.text;
   switch (schema.kind) {
     case 'scalar':
       return renderScalar(schema, v);

@@ -92,4 +92,20 @@ export const root = (name: string, schema: ObjectSchema, wrapped = true): RootSc
 
 /** Values the renderers accept: plain data, with bigint for longs that exceed 2^53. */
 export type Value =
-  string | number | bigint | boolean | undefined | null | Value[] | { [key: string]: Value } | Map<string, Value>;
+  | string
+  | number
+  | bigint
+  | boolean
+  | undefined
+  | null
+  | Value[]
+  | { [key: string]: Value }
+  | Map<string, Value>
+  | RawJson;
+
+/**
+ * JSON this serializer rendered earlier (a cached list item), inserted as is. JSON only: the XML renderer refuses it.
+ */
+export class RawJson {
+  constructor(readonly text: string) {}
+}

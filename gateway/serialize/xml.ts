@@ -1,6 +1,6 @@
 import { Builder } from 'xml2js';
 import { formatFloat, mapEntries } from './json.ts';
-import type { ObjectSchema, RootSchema, ScalarSchema, Schema, Value } from './schema.ts';
+import { RawJson, type ObjectSchema, type RootSchema, type ScalarSchema, type Schema, type Value } from './schema.ts';
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 
@@ -45,6 +45,7 @@ function objectNode(schema: ObjectSchema, value: Record<string, Value>, xsiDecla
 }
 
 function valueNode(schema: Schema, v: Value, xsiDeclared: boolean): XmlNode | XmlNode[] | undefined {
+  if (v instanceof RawJson) throw new Error('pre-rendered JSON cannot be written as XML');
   switch (schema.kind) {
     case 'scalar':
       return scalarText(schema, v);

@@ -115,7 +115,10 @@ export class AppService {
       numAMContainerPreempted: 0,
       preemptedMemorySeconds: 0,
       preemptedVcoreSeconds: 0,
-      attempts: [],
+      // Attempt 1 exists from admission on, as in the RM (RMAppImpl creates it when the scheduler accepts the app,
+      // and the attempt is SCHEDULED: its AM container request is with the scheduler). The translator adds the
+      // SchedulingUnit it creates for it (`unit`).
+      attempts: [{ id: 1, state: 'SCHEDULED', startTime: now, finishedTime: 0 }],
       acls: s['am-container-spec']['application-acls'],
     };
     // Unknown queue, stopped queue or a submit ACL denial: the app exists and is FAILED with the reason, as the RM
@@ -123,6 +126,8 @@ export class AppService {
     const rejection = this.admissionProblem(id, user, queueName, queue);
     const refuse = (diagnostics: string): AppRecord => ({
       ...base,
+      // Never admitted: the RM makes no attempt for it.
+      attempts: [],
       state: 'FAILED',
       finalStatus: 'FAILED',
       diagnostics,
@@ -280,17 +285,25 @@ export class AppService {
       throw new PlainTextError(403, `Unauthorized attempt to kill appid ${id} by remote user ${p.user}`);
     const message = `Application ${id} was killed by user ${p.user}${diagnostics ? ` with diagnostic message: ${diagnostics}` : ''}`;
     await this.d.intake.kill({ appId: id, user: p.user, diagnostics: message });
-    // No attempt yet (admitted, its objects not yet created): the kill completes here. The kill job still deletes
-    // whatever the translator may be creating at this moment, and the translator drops a killed app's objects.
+    // Nothing in Kubernetes yet (admitted, the translator has not created the attempt's SchedulingUnit): the kill
+    // completes here, ending the attempt as the RM ends it. The kill job still deletes whatever the translator may be
+    // creating at this moment, and the translator drops a killed app's objects.
     if (
-      app.attempts.length === 0 &&
+      !app.attempts.some((a) => a.unit !== undefined) &&
       (app.state === 'ACCEPTED' || app.state === 'SUBMITTED' || app.state === 'NEW' || app.state === 'NEW_SAVING')
     ) {
       const now = this.d.now();
       const killed = await this.d.store.update(id, (a) =>
         isFinalState(a.state)
           ? a
-          : { ...a, state: 'KILLED', finalStatus: 'KILLED', diagnostics: message, finishedTime: now },
+          : {
+              ...a,
+              state: 'KILLED',
+              finalStatus: 'KILLED',
+              diagnostics: message,
+              finishedTime: now,
+              attempts: a.attempts.map((at) => (at.finishedTime ? at : { ...at, state: 'KILLED', finishedTime: now })),
+            },
       );
       return { state: killed?.state ?? 'KILLED', done: true };
     }

@@ -88,6 +88,12 @@ type ScriptRedis = Redis & {
  */
 export class RedisAppStore implements AppStore {
   private readonly scripts: ScriptRedis;
+  /**
+   * The last parsed record per id with the JSON it came from: a list reuses the object (frozen, shared) while the
+   * stored JSON is unchanged, so a 10,000-app `/apps` parses only what changed, and callers can cache what they
+   * derive from a record by its identity (the JSON fragments of `/apps`).
+   */
+  private readonly parsed = new Map<string, { json: string; app: AppRecord }>();
 
   constructor(
     private readonly redis: Redis,
@@ -301,9 +307,21 @@ export class RedisAppStore implements AppStore {
     const records: AppRecord[] = [];
     for (let i = 0; i < ids.length; i += 1000) {
       const chunk = await this.redis.mget(ids.slice(i, i + 1000).map((id) => this.k('app', id)));
-      for (const json of chunk) if (json) records.push(JSON.parse(json) as AppRecord);
+      chunk.forEach((json, j) => {
+        if (json) records.push(this.parse(ids[i + j]!, json));
+      });
     }
     return records;
+  }
+
+  private parse(id: string, json: string): AppRecord {
+    const known = this.parsed.get(id);
+    if (known?.json === json) return known.app;
+    const app = Object.freeze(JSON.parse(json) as AppRecord);
+    // Bounded: forgetting everything at once costs one re-parse per app, once.
+    if (this.parsed.size >= 100_000) this.parsed.clear();
+    this.parsed.set(id, { json, app });
+    return app;
   }
 
   async containers(appId: string, attempt: number): Promise<ContainerRecord[]> {

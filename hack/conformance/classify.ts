@@ -34,12 +34,6 @@ const EXCHANGE_RULES: {
   applies: (s: Step, ref: Answer, loom: Answer) => boolean;
 }[] = [
   {
-    class: 'environment',
-    reason:
-      'environment: no translator runs, so Loom has no attempt to show (the RM has attempt 1, without a container)',
-    applies: (s, ref, loom) => !!s.tags?.includes('needs-attempt') && ref.status === 200 && loom.status === 404,
-  },
-  {
     reason: 'deliberate: 404 asked in XML — 3.4.1 answers 500 with an empty body, Loom a 404 RemoteException',
     applies: (s, ref, loom) => isXmlAccept(s) && ref.status === 500 && ref.body.kind === 'empty' && loom.status === 404,
   },
@@ -104,12 +98,15 @@ function stateAt(path: string, a: Answer): string | undefined {
   return index === undefined ? undefined : apps[Number(index)]?.[1];
 }
 
-/** The app a diff is about is ACCEPTED on the RM and SUBMITTED on Loom, where no translator moves it on. */
-const waitingForTranslator = (d: Diff, ref: Answer, loom: Answer): boolean =>
-  stateAt(d.path, ref) === 'ACCEPTED' && stateAt(d.path, loom) === 'SUBMITTED';
+/** The app a diff is about is ACCEPTED on both servers. */
+const acceptedOnBoth = (d: Diff, ref: Answer, loom: Answer): boolean =>
+  stateAt(d.path, ref) === 'ACCEPTED' && stateAt(d.path, loom) === 'ACCEPTED';
 
-const NO_TRANSLATOR =
-  'environment: no translator runs, so Loom apps stay SUBMITTED (the RM moves them to ACCEPTED; its scheduler writes the diagnostics, attempts and statistics)';
+/** The RM's scheduler text for an app whose AM it cannot place (after normalize.ts replaced the date). */
+const RM_NOT_ACTIVATED = /^"\[<date>\] Application is added to the scheduler and is not yet activated\. /;
+
+const NO_SCHEDULER =
+  "environment: the diagnostics of an ACCEPTED app are its scheduler's words about placing the AM — the reference's CapacityScheduler says the cluster has no resources (no NodeManagers); on Loom the translator and scheduler write them, and neither runs beside this gateway";
 const NO_NODEMANAGERS =
   'environment: the reference RM has no NodeManagers, the development cluster has Kubernetes nodes';
 
@@ -175,6 +172,16 @@ const DIFF_RULES: {
   },
   {
     class: 'expected',
+    reason:
+      "deliberate: an attempt's trackingUrl before its AM registers — 3.4.1 links to its web-app proxy (/proxy/<app>/), Loom runs no proxy and gives no link",
+    applies: (d) =>
+      d.kind === 'value' &&
+      /^(appAttempt\.)?trackingUrl$/.test(d.path) &&
+      /^"http:\/\/<host:port>\/proxy\/application_<app(:\w+)?>\/"$/.test(d.reference) &&
+      d.loom === '""',
+  },
+  {
+    class: 'expected',
     reason: 'deliberate: map fields — 3.4.1 repeats the "entry" key, Loom sends {"entry":[...]}',
     applies: (d, s) =>
       !isXmlAccept(s) &&
@@ -183,32 +190,18 @@ const DIFF_RULES: {
   },
   {
     class: 'environment',
-    reason: NO_TRANSLATOR,
-    applies: (d, s, ref, loom) => {
-      // The app's own state and the scheduler's diagnostics for it.
-      if (d.kind === 'value' && /(^|\.)(state|diagnostics)$/.test(d.path) && waitingForTranslator(d, ref, loom))
-        return true;
-      // `GET .../state`.
-      if (d.kind === 'value' && /^(appstate\.)?state$/.test(d.path))
-        return d.reference === '"ACCEPTED"' && d.loom === '"SUBMITTED"';
-      // Lists filtered by an ACCEPTED state: the RM's ACCEPTED apps are not in Loom's answer.
-      if (s.tags?.includes('state-filter')) {
-        const id = /^apps\.app\[id=([^\]]+)\]$/.exec(d.path)?.[1];
-        if (id && d.kind === 'missing' && stateAt(d.path, ref) === 'ACCEPTED') return true;
-        if (d.path === 'apps.app' && d.kind === 'missing') return true; // JSON: {"apps":{}}
-        if (d.path === 'apps' && d.kind === 'type') return true; // XML: <apps/>
-        if (d.path === 'appStatInfo.statItem.count' && d.kind === 'value') return true; // XML, one item
-      }
-      // Attempts are filled by the translator.
-      if (/^appAttempts(\.appAttempt|$)/.test(d.path) && (d.kind === 'missing' || d.kind === 'type')) return true;
-      // Per-state counts.
-      return d.kind === 'value' && /^appStatInfo\.statItem\[state=(ACCEPTED|SUBMITTED)\]\.count$/.test(d.path);
-    },
+    reason: NO_SCHEDULER,
+    applies: (d, _s, ref, loom) =>
+      d.kind === 'value' &&
+      ((/(^|\.)diagnostics$/.test(d.path) && acceptedOnBoth(d, ref, loom)) ||
+        /^(appAttempt\.)?diagnosticsInfo$/.test(d.path)) &&
+      RM_NOT_ACTIVATED.test(d.reference) &&
+      d.loom === '""',
   },
   {
     class: 'environment',
     reason:
-      'environment: the RM answers a kill with whatever state it reads right after (202 KILLING/ACCEPTED + Location, or 200 KILLED); Loom kills a SUBMITTED app at once (200 KILLED)',
+      'environment: the RM answers a kill with whatever state it reads right after (202 KILLING/ACCEPTED + Location, or 200 KILLED); Loom completes the kill of an ACCEPTED app at once while nothing of it exists in Kubernetes (200 KILLED)',
     applies: (d, s) =>
       !!s.tags?.includes('kill-race') &&
       (d.kind === 'status' || d.path === '(header location)' || /^(appstate\.)?state$/.test(d.path)),
@@ -219,7 +212,14 @@ const DIFF_RULES: {
     applies: (d) =>
       /^clusterMetrics\.(totalNodes|activeNodes|lostNodes|unhealthyNodes|decommissionedNodes|shutdownNodes|rebootedNodes)$/.test(
         d.path,
-      ) || /^nodes(\.node|$)/.test(d.path),
+      ) ||
+      /^nodes(\.node|$)/.test(d.path) ||
+      // Cluster capacity: none without NodeManagers; Loom's nodes show the reclaimed capacity their node agents report.
+      (d.kind === 'value' &&
+        /^clusterMetrics\.(availableMB|availableVirtualCores|totalMB|totalVirtualCores|totalClusterResourcesAcrossPartition\..+)$/.test(
+          d.path,
+        ) &&
+        d.reference.replace(/"/g, '') === '0'),
   },
   {
     class: 'environment',

@@ -33,12 +33,8 @@ export type StepTag =
   | 'kill-race'
   /** A `limit` request: the RM returns arbitrary apps. */
   | 'limit'
-  /** Needs an attempt, which only the translator records on Loom. */
-  | 'needs-attempt'
   /** `limit` with `finalStatus`: the RM filters after the limit, Loom before. */
-  | 'limit-final-status'
-  /** Lists apps by state (ACCEPTED on the RM, SUBMITTED on a gateway without a translator). */
-  | 'state-filter';
+  | 'limit-final-status';
 
 /** Waits until the named apps leave the transient states on each server (the RM moves them on asynchronously). */
 export interface Settle {
@@ -261,9 +257,9 @@ export const ENTRIES: readonly Entry[] = [
 
   // Listing and filters.
   ...getWs('/apps', {}, 'after submit'),
-  ...getWs('/apps?states=accepted', { tags: ['state-filter'] }),
-  ...getWs('/apps?states=ACCEPTED,FAILED', { tags: ['state-filter'] }),
-  ...getWs('/apps?state=ACCEPTED', { tags: ['state-filter'] }),
+  ...getWs('/apps?states=accepted'),
+  ...getWs('/apps?states=ACCEPTED,FAILED'),
+  ...getWs('/apps?state=ACCEPTED'),
   ...getWs('/apps?states=FAILED'),
   ...getWs('/apps?finalStatus=UNDEFINED'),
   ...getWs('/apps?finalStatus=FAILED'),
@@ -291,7 +287,7 @@ export const ENTRIES: readonly Entry[] = [
   ...getWs('/apps?user.name=mallory'),
   ...getWs('/appstatistics', {}, 'after submit'),
   ...getWs('/appstatistics?applicationTypes=spark'),
-  ...getWs('/appstatistics?states=ACCEPTED', { tags: ['state-filter'] }),
+  ...getWs('/appstatistics?states=ACCEPTED'),
   ...getWs('/metrics', {}, 'after submit'),
   ...getWs('/scheduler', {}, 'after submit'),
 
@@ -371,12 +367,10 @@ export const ENTRIES: readonly Entry[] = [
   ...get(
     'GET /apps/{default}/appattempts/{attempt 1}',
     (c) => `${WS}/apps/${id(c, 'default')}/appattempts/${attempt(c, 'default', 1)}`,
-    { tags: ['needs-attempt'] },
   ),
   ...get(
     'GET /apps/{default}/appattempts/{attempt 1}/containers',
     (c) => `${WS}/apps/${id(c, 'default')}/appattempts/${attempt(c, 'default', 1)}/containers`,
-    { tags: ['needs-attempt'] },
   ),
   ...get(
     'GET /apps/{default}/appattempts/{attempt 9}',

@@ -65,8 +65,9 @@ rm -rf "$run"
 mkdir -p "$run/tmp"
 cd "$run" # anything Hadoop still writes relative to the working directory lands here
 # --add-opens: the RM's Guice (web app injection) reflects into java.lang on Java 17.
+# Heap: 512m by default; LOOM_RM_HEAP raises it (bench/gateway.ts uses 2g: 8 concurrent 10,000-app /apps answers).
 exec java \
-  -Xmx512m \
+  -Xmx"${LOOM_RM_HEAP:-512m}" \
   -XX:+UseSerialGC \
   --add-opens=java.base/java.lang=ALL-UNNAMED \
   -Djava.net.preferIPv4Stack=true \

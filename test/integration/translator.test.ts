@@ -79,9 +79,14 @@ const appState = async (id: string): Promise<string> =>
   ((await request(gw.server).get(`${WS}/apps/${id}/state`)).body as { state: string }).state;
 /** The gateway admits an app ACCEPTED at once (ADR 0003); the translator's work shows as its first attempt. */
 const translated = async (id: string): Promise<boolean> =>
-  (await store.get(id))?.attempts.length === 1 && (await appState(id)) === 'ACCEPTED';
-/** As if the translator had never finished: admitted, no attempt, no scheduler diagnostics. */
-const untranslated = (a: AppRecord): AppRecord => ({ ...a, state: 'ACCEPTED', attempts: [], diagnostics: '' });
+  (await store.get(id))?.attempts[0]?.unit !== undefined && (await appState(id)) === 'ACCEPTED';
+/** As if the translator had never finished: admitted, attempt 1 without its unit, no scheduler diagnostics. */
+const untranslated = (a: AppRecord): AppRecord => ({
+  ...a,
+  state: 'ACCEPTED',
+  attempts: a.attempts.slice(0, 1).map(({ unit: _unit, ...at }) => at),
+  diagnostics: '',
+});
 const unitsOf = async (id: string): Promise<unknown[]> =>
   (
     (await kube().custom.listNamespacedCustomObject({
@@ -211,9 +216,9 @@ describe('translator on the local cluster', () => {
       /worker killed/,
     );
     assert.deepEqual(
-      [await appState(id), (await store.get(id))?.attempts.length],
-      ['ACCEPTED', 0],
-      'a crash leaves the app admitted, for the retry',
+      [await appState(id), (await store.get(id))?.attempts.map((a) => a.unit)],
+      ['ACCEPTED', [undefined]],
+      'a crash leaves the app admitted, its attempt without a unit, for the retry',
     );
     assert.equal(await processSubmit(id, { store, writer: real, config, now: Date.now, log }), 'accepted');
     const names = (await podsOf(id)).map((p) => p.metadata?.name).sort();

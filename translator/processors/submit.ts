@@ -80,14 +80,20 @@ export async function processSubmit(appId: string, d: SubmitDeps): Promise<Submi
   };
   await Promise.all(Array.from({ length: Math.min(d.podConcurrency ?? 8, pods.length) }, worker));
 
+  const unit = `${d.config.namespace}/${unitName(appId, attempt)}`;
   const updated = await d.store.update(appId, (a): AppRecord => {
-    // Already RUNNING or finished (the status controller or a kill got there first), or a replay: leave it.
-    if (!WAITING_STATES.has(a.state) || a.attempts.length > 0) return a;
+    // Already RUNNING or finished (the status controller or a kill got there first), or a replay (the attempt has
+    // its unit already): leave it.
+    if (!WAITING_STATES.has(a.state) || a.attempts.some((at) => at.unit !== undefined)) return a;
+    // The gateway recorded attempt 1 at admission; records written before it did have none.
+    const attempts = a.attempts.length
+      ? a.attempts
+      : [{ id: attempt, state: 'SCHEDULED' as const, startTime: now, finishedTime: 0 }];
     return {
       ...a,
       state: 'ACCEPTED',
-      diagnostics: `Waiting for the scheduler to place SchedulingUnit ${d.config.namespace}/${unitName(appId, attempt)} (${plan.minMember} members together, ${pods.length} pods in all).`,
-      attempts: a.attempts.length ? a.attempts : [{ id: attempt, state: 'SCHEDULED', startTime: now, finishedTime: 0 }],
+      diagnostics: `Waiting for the scheduler to place SchedulingUnit ${unit} (${plan.minMember} members together, ${pods.length} pods in all).`,
+      attempts: attempts.map((at) => (at.id === attempt ? { ...at, unit } : at)),
     };
   });
   // Killed while its objects were being created: the kill job deletes them; make sure nothing is left behind.

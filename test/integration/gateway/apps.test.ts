@@ -449,8 +449,82 @@ describe('one app, its state and kill', () => {
       `Application ${id} was killed by user alice with diagnostic message: done with it`,
     );
     assert.equal(app.app.finalStatus, 'KILLED');
-    // Killed before any attempt ran: no -1 "finished" sentinels, as for apps the RM never launched.
-    assert.equal(app.app.allocatedMB, 0);
+  });
+
+  it('/apps in JSON (cached per app) answers what /apps/{id} answers, with a fresh elapsedTime, and follows updates', async () => {
+    const id = await newId();
+    await submit(id).expect(202);
+    type App = Record<string, unknown> & { id: string; elapsedTime: number };
+    const listed = async (): Promise<App> => {
+      const body = (await request(gw.server).get(`${WS}/apps?user.name=alice`).expect(200)).body as {
+        apps: { app: App[] };
+      };
+      const found = body.apps.app.find((a) => a.id === id);
+      assert.ok(found, `${id} listed`);
+      return found;
+    };
+    const first = await listed();
+    await new Promise((r) => setTimeout(r, 30));
+    const second = await listed();
+    assert.ok(
+      second.elapsedTime >= first.elapsedTime + 25,
+      `elapsedTime moves on: ${first.elapsedTime} → ${second.elapsedTime}`,
+    );
+    const single = ((await request(gw.server).get(`${WS}/apps/${id}?user.name=alice`).expect(200)).body as { app: App })
+      .app;
+    assert.deepEqual({ ...second, elapsedTime: 0 }, { ...single, elapsedTime: 0 });
+    // Redacted for a user without view access: a different view of the same record.
+    const other = (
+      (await request(gw.server).get(`${WS}/apps?user.name=mallory`).expect(200)).body as { apps: { app: App[] } }
+    ).apps.app.find((a) => a.id === id);
+    assert.deepEqual([other?.startedTime, other?.elapsedTime], [0, 0]);
+    await request(gw.server)
+      .put(`${WS}/apps/${id}/state?user.name=alice`)
+      .set('Content-Type', 'application/json')
+      .send('{"state":"KILLED"}')
+      .expect(200);
+    const killed = await listed();
+    assert.deepEqual([killed.state, killed.allocatedMB], ['KILLED', -1]);
+    const again = await listed();
+    assert.equal(again.elapsedTime, killed.elapsedTime, 'a finished app keeps its elapsed time');
+  });
+
+  it('a killed ACCEPTED app: its attempt KILLED, the -1 sentinels, an empty resourceSecondsMap, in JSON and XML', async () => {
+    const id = await newId();
+    await submit(id).expect(202);
+    await request(gw.server)
+      .put(`${WS}/apps/${id}/state?user.name=alice`)
+      .set('Content-Type', 'application/json')
+      .send('{"state":"KILLED"}')
+      .expect(200);
+    // As the RM: attempt 1 existed from admission on, so the finished app reports the sentinels of its ended
+    // attempt; no container ever ran, so nothing was accumulated in the map.
+    const json = (await request(gw.server).get(`${WS}/apps/${id}?user.name=alice`).expect(200)).body as {
+      app: Record<string, unknown>;
+    };
+    for (const f of ['allocatedMB', 'allocatedVCores', 'reservedMB', 'reservedVCores', 'runningContainers'])
+      assert.equal(json.app[f], -1, f);
+    assert.deepEqual(json.app.resourceSecondsMap, {});
+    assert.equal(json.app.trackingUI, 'History');
+    const xml = await request(gw.server)
+      .get(`${WS}/apps/${id}?user.name=alice`)
+      .set('Accept', 'application/xml')
+      .expect(200);
+    assert.match(xml.text, /<allocatedMB>-1<\/allocatedMB><allocatedVCores>-1<\/allocatedVCores>/);
+    assert.match(xml.text, /<runningContainers>-1<\/runningContainers>/);
+    assert.match(xml.text, /<resourceSecondsMap\/>/);
+    const attempts = (await request(gw.server).get(`${WS}/apps/${id}/appattempts`).expect(200)).body as {
+      appAttempts: { appAttempt: { id: number; appAttemptState: string; finishedTime: number; containerId: string }[] };
+    };
+    assert.equal(attempts.appAttempts.appAttempt.length, 1);
+    const [attempt] = attempts.appAttempts.appAttempt;
+    assert.deepEqual([attempt?.id, attempt?.appAttemptState, attempt?.containerId], [1, 'KILLED', '']);
+    assert.ok((attempt?.finishedTime ?? 0) > 0, 'the attempt ended with the kill');
+    const xmlAttempts = await request(gw.server)
+      .get(`${WS}/apps/${id}/appattempts`)
+      .set('Accept', 'application/xml')
+      .expect(200);
+    assert.match(xmlAttempts.text, /<appAttemptState>KILLED<\/appAttemptState>/);
   });
 
   it('kill in XML; admins and proxy users act for others', async () => {
@@ -484,7 +558,22 @@ describe('one app, its state and kill', () => {
     const id = await newId();
     await submit(id).expect(202);
     assert.deepEqual((await request(gw.server).get(`${WS}/apps/${id}/state`).expect(200)).body, { state: 'ACCEPTED' });
-    assert.equal((await request(gw.server).get(`${WS}/apps/${id}/appattempts`).expect(200)).text, '{"appAttempts":{}}');
+    // Attempt 1 exists from admission on, SCHEDULED without a container, as in the RM.
+    const attempts = (await request(gw.server).get(`${WS}/apps/${id}/appattempts`).expect(200)).body as {
+      appAttempts: { appAttempt: Record<string, unknown>[] };
+    };
+    assert.equal(attempts.appAttempts.appAttempt.length, 1);
+    const [attempt] = attempts.appAttempts.appAttempt;
+    assert.deepEqual(
+      [attempt?.id, attempt?.appAttemptState, attempt?.containerId, attempt?.finishedTime],
+      [1, 'SCHEDULED', '', 0],
+    );
+    assert.equal(attempt?.appAttemptId, `appattempt_${id.slice('application_'.length)}_000001`);
+    const xml = await request(gw.server)
+      .get(`${WS}/apps/${id}/appattempts`)
+      .set('Accept', 'application/xml')
+      .expect(200);
+    assert.match(xml.text, /<appAttempt><id>1<\/id>.*<appAttemptState>SCHEDULED<\/appAttemptState><\/appAttempt>/);
     assert.deepEqual((await request(gw.server).get(`${WS}/apps/${id}/timeouts`).expect(200)).body, {
       timeouts: { timeout: [{ type: 'LIFETIME', expiryTime: 'UNLIMITED', remainingTimeInSeconds: -1 }] },
     });
