@@ -61,6 +61,11 @@ export function deriveApp(app: AppRecord, pods: readonly MemberPod[], now: numbe
   const mine = pods.filter((p) => p.attempt === current && !p.placeholder);
   const am = mine.find((p) => p.yarnRole === 'am');
   const next: AppRecord = { ...app, attempts: app.attempts.map((a) => ({ ...a })) };
+  // A record without attempts (written before the gateway stored attempt 1 at admission) whose AM pod exists: the
+  // pod is the attempt. Without it, an AM that runs before the submit processor records the attempt would leave a
+  // RUNNING app with no attempt to fail, and an evicted AM would never be retried.
+  if (!next.attempts.length && am)
+    next.attempts.push({ id: current, state: 'SCHEDULED', startTime: am.startTime ?? now, finishedTime: 0 });
   const attempt: AttemptRecord | undefined = next.attempts.at(-1);
 
   // Usage over every attempt's real members: running ones count now, finished ones until they ended. Preempted

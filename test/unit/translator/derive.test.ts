@@ -58,6 +58,22 @@ describe('deriveApp', () => {
     );
   });
 
+  it('records attempt 1 when the AM pod runs before the attempt was written, so an eviction is retried', () => {
+    const running = deriveApp(app({ attempts: [] }), [pod({})], T0 + 2_000);
+    assert.equal(running.app.state, 'RUNNING');
+    assert.deepEqual(
+      running.app.attempts.map((a) => [a.id, a.state, a.containerId]),
+      [[1, 'RUNNING', 'container_1795770000000_0001_01_000001']],
+    );
+    const evicted = deriveApp(
+      running.app,
+      [pod({ phase: 'Failed', evicted: true, finishedTime: T0 + 5_000 })],
+      T0 + 6_000,
+    );
+    assert.equal(evicted.retryAttempt, 2);
+    assert.equal(evicted.app.numAMContainerPreempted, 1);
+  });
+
   it('FINISHED/SUCCEEDED when the AM exits 0; usage stops at the end', () => {
     const d = deriveApp(
       app({ state: 'RUNNING' }),
