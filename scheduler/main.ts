@@ -94,7 +94,14 @@ export async function runScheduler(
       log,
     );
     pipeline.start();
-    log.info({ nodes: cache.nodeCount, schedulerNames: [...schedulerNames] }, 'scheduling');
+    log.info(
+      {
+        nodes: cache.nodeCount,
+        schedulerNames: [...schedulerNames],
+        sinceProcessStartMs: Math.round(performance.now()),
+      },
+      'scheduling',
+    );
   };
 
   const gauges = setInterval(() => {

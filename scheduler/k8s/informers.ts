@@ -22,9 +22,11 @@ export interface ClusterHandlers {
 }
 
 /**
- * Starts the four informers the scheduler needs; nodes, queues and units first, so pods land on known nodes and
- * units. Lists go through the kept-alive client as plain JSON: client-node's typed deserialization of 10,000 pods
- * costs seconds of startup on a busy machine, and the scheduler reads the objects as plain data anyway.
+ * Starts the informers the scheduler needs; nodes, queues and units are handled first, so pods land on known nodes
+ * and units. Lists go through the kept-alive client as plain JSON: client-node's typed deserialization of 10,000
+ * pods costs seconds of startup on a busy machine, and the scheduler reads the objects as plain data anyway. The
+ * pods' list, by far the largest, is requested together with the others and only handled after them: its wait
+ * overlaps theirs instead of following it (the first bind comes that much sooner after a restart).
  */
 export async function startInformers(
   kc: KubeConfig,
@@ -32,15 +34,27 @@ export async function startInformers(
   h: ClusterHandlers,
   log: Logger,
 ): Promise<RunningInformer[]> {
+  const listMs: Record<string, number> = {};
   const list =
     <T extends KubernetesObject>(path: string) =>
     async (): Promise<KubernetesListObject<T>> => {
+      const started = performance.now();
       const res = await client.request<KubernetesListObject<T>>('GET', path);
       if (res.status !== 200) throw new Error(`list ${path}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+      listMs[path] = Math.round(performance.now() - started);
       return res.body;
     };
   const units = `/apis/${GROUP}/${VERSION}/${SCHEDULING_UNIT.plural}`;
   const queues = `/apis/${GROUP}/${VERSION}/${QUEUE.plural}`;
+  const listPods = list<V1Pod>('/api/v1/pods');
+  // The first list is the one already under way; a relist after a watch failure asks again.
+  let early: Promise<KubernetesListObject<V1Pod>> | undefined = listPods();
+  early.catch(() => undefined);
+  const pods = (): Promise<KubernetesListObject<V1Pod>> => {
+    const first = early;
+    early = undefined;
+    return first ?? listPods();
+  };
   const started = await Promise.all([
     inform(kc, 'nodes', '/api/v1/nodes', list<V1Node>('/api/v1/nodes'), h.nodes, log),
     inform(kc, 'queues', queues, list(queues), h.queues, log),
@@ -54,6 +68,7 @@ export async function startInformers(
       log,
     ),
   ]);
-  started.push(await inform(kc, 'pods', '/api/v1/pods', list<V1Pod>('/api/v1/pods'), h.pods, log));
+  started.push(await inform(kc, 'pods', '/api/v1/pods', pods, h.pods, log));
+  log.info({ listMs, sinceProcessStartMs: Math.round(performance.now()) }, 'informers synced');
   return started;
 }
