@@ -90,8 +90,14 @@ export async function runGateway(
   o: GatewayOptions,
   log: Logger = pino({ level: o.logLevel, name: 'gateway' }),
 ): Promise<RunningGateway> {
-  // Requests fail fast (503) when Redis is down instead of queueing forever.
-  const redis = new Redis(o.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  // Requests fail fast (503) when Redis is down instead of queueing forever. Auto-pipelining: the commands of
+  // concurrent requests issued in one tick go out in one write (one syscall and one wake-up of Redis, not one each).
+  const redis = new Redis(o.redisUrl, {
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+    lazyConnect: false,
+    enableAutoPipelining: true,
+  });
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis'));
   const url = new URL(o.redisUrl);
   const intake = new BullIntakeQueue(

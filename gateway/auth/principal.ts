@@ -72,21 +72,60 @@ function cookieToken(header: string | undefined): string | undefined {
 const queryString = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
 
+/** How long a signed token is handed out again to the same user (its expiry is then up to this much earlier). */
+const REISSUE_MS = 1_000;
+/** Verified cookies remembered, so a client that sends its cookie on every request costs one HMAC, not one each. */
+const VERIFIED_MAX = 10_000;
+
+/**
+ * Signing and verifying `hadoop.auth` tokens, with the HMAC work done once per user per second and once per
+ * distinct cookie: a client sending `?user.name=` or its cookie on every request (yarn-api-client, the bench's
+ * submitters) would otherwise pay an HMAC on each (measured: a quarter of a trivial request's cpu).
+ */
+export class TokenCache {
+  private readonly issued = new Map<string, { token: string; at: number }>();
+  private readonly verified = new Map<string, { user: string; expiry: number }>();
+
+  constructor(private readonly config: AuthConfig) {}
+
+  sign(user: string, now: number): string {
+    const hit = this.issued.get(user);
+    if (hit && now - hit.at < REISSUE_MS && now >= hit.at) return hit.token;
+    const token = signToken(this.config, user, now);
+    if (this.issued.size >= VERIFIED_MAX) this.issued.clear();
+    this.issued.set(user, { token, at: now });
+    return token;
+  }
+
+  verify(token: string, now: number): string | undefined {
+    const hit = this.verified.get(token);
+    if (hit) return hit.expiry >= now ? hit.user : undefined;
+    const user = verifyToken(this.config, token, now);
+    if (user === undefined) return undefined;
+    const expiry = Number(new URLSearchParams(token.slice(0, token.lastIndexOf('&s='))).get('e'));
+    // Bounded: a flood of distinct valid cookies only ever costs the HMACs it would have cost anyway.
+    if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
+    this.verified.set(token, { user, expiry });
+    return user;
+  }
+}
+
 /**
  * Express middleware resolving `req.principal`: `?user.name=` authenticates (and sets the signed cookie, as the RM
  * does, which yarn-api-client's SimpleAuth relies on), else a valid cookie, else anonymous. `?doAs=` switches to
  * another user when the caller is an allowed proxy user.
  */
 export function principalMiddleware(config: AuthConfig, now: () => number = Date.now) {
+  const tokens = new TokenCache(config);
   return (req: Request, res: Response, next: NextFunction): void => {
     let user: string | undefined;
     const named = queryString(req.query['user.name']);
     if (named) {
       user = named;
-      res.append('Set-Cookie', `${COOKIE}="${signToken(config, user, now())}"; Path=/; HttpOnly`);
+      res.append('Set-Cookie', `${COOKIE}="${tokens.sign(user, now())}"; Path=/; HttpOnly`);
     } else {
       const token = cookieToken(req.headers.cookie);
-      if (token) user = verifyToken(config, token, now());
+      if (token) user = tokens.verify(token, now());
     }
     const doAs = queryString(req.query.doAs) ?? queryString(req.query.doas);
     if (doAs && user && doAs !== user) {
