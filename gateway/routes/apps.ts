@@ -107,6 +107,17 @@ export function appsRouter(d: AppsRouterDeps): Router {
   r.get('/apps/:id', async (req, res) => {
     const filter = parseAppQuery(req, () => undefined);
     const app = await d.apps.get(param(req));
+    if (negotiate(req) === 'json' && filter.deselect.size === 0) {
+      // The same cached JSON as in `/apps` (the store hands out the same record object while it is unchanged).
+      const o = {
+        clusterTimestamp: await d.apps.clusterTimestamp(),
+        now: d.now(),
+        access: d.apps.canView(req.principal, app),
+        rmOrigin: origin(req),
+      };
+      send(req, res, appDao, fragments.render(app, o));
+      return;
+    }
     send(req, res, appDao, await view(req, app, filter.deselect));
   });
 
@@ -303,7 +314,7 @@ export function appsRouter(d: AppsRouterDeps): Router {
 class JsonFragments {
   private readonly cache = new WeakMap<AppRecord, Map<string, { head: string; tail: string }>>();
 
-  render(app: AppRecord, o: { clusterTimestamp: number; now: number; access: boolean; rmOrigin: string }): Value {
+  render(app: AppRecord, o: { clusterTimestamp: number; now: number; access: boolean; rmOrigin: string }): RawJson {
     const elapsed = o.access ? (app.finishedTime || o.now) - app.startedTime : 0;
     if (app.lifetimeExpiry !== undefined) return new RawJson(renderJsonObject(appDao.schema, appInfoValue(app, o)));
     const key = `${o.access ? 1 : 0} ${o.clusterTimestamp} ${o.rmOrigin}`;

@@ -13,8 +13,9 @@ import {
  * RM's number formatting cannot be expressed there: floats keep a decimal (`40.0`), longs stay exact past 2^53,
  * some DAOs render numbers as strings.
  */
-export function renderJson(rootSchema: RootSchema, value: Record<string, Value>): string {
-  const body = renderObject(rootSchema.schema, value);
+export function renderJson(rootSchema: RootSchema, value: Record<string, Value> | RawJson): string {
+  // Already rendered (the cached JSON of an app): only the root wrapping is added.
+  const body = value instanceof RawJson ? value.text : renderObject(rootSchema.schema, value);
   return rootSchema.wrapped ? `{${JSON.stringify(rootSchema.root)}:${body}}` : body;
 }
 

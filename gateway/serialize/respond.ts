@@ -1,12 +1,14 @@
 import type { Request, Response } from 'express';
 import { renderJson } from './json.ts';
 import { negotiate, CONTENT_TYPES, type Format } from './negotiate.ts';
-import type { RootSchema, Value } from './schema.ts';
+import { RawJson, type RootSchema, type Value } from './schema.ts';
 import { renderXml } from './xml.ts';
 
-/** Renders `value` through `schema` in `format`. */
-export function render(format: Format, schema: RootSchema, value: Record<string, Value>): string {
-  return format === 'json' ? renderJson(schema, value) : renderXml(schema, value);
+/** Renders `value` through `schema` in `format`; a value already rendered as JSON is for JSON answers only. */
+export function render(format: Format, schema: RootSchema, value: Record<string, Value> | RawJson): string {
+  if (format === 'json') return renderJson(schema, value);
+  if (value instanceof RawJson) throw new Error(`pre-rendered JSON for an XML answer (${schema.root})`);
+  return renderXml(schema, value);
 }
 
 /** Writes a DAO answer in the negotiated format with the RM's headers. */
@@ -14,7 +16,7 @@ export function send(
   req: Request,
   res: Response,
   schema: RootSchema,
-  value: Record<string, Value>,
+  value: Record<string, Value> | RawJson,
   status = 200,
 ): void {
   const format = negotiate(req);

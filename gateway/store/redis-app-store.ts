@@ -166,9 +166,10 @@ export class RedisAppStore implements AppStore {
     return { created: false, app: JSON.parse(value) as AppRecord };
   }
 
+  /** The record as stored: frozen, and the same object while it is unchanged (see `parsed`). */
   async get(id: string): Promise<AppRecord | undefined> {
     const json = await this.redis.get(this.k('app', id));
-    return json ? (JSON.parse(json) as AppRecord) : undefined;
+    return json ? this.parse(id, json) : undefined;
   }
 
   async submission(id: string): Promise<unknown> {
