@@ -153,14 +153,22 @@ export class SchedulerCache {
     this.queueUsed.set(m.queue, sign > 0 ? add(used, m.requests) : sub(used, m.requests));
   }
 
-  /** Counts a pod on a node: `assumed` for the binder's in-flight decisions, false for what the apiserver says. */
+  /**
+   * Counts a pod on a node: `assumed` for the binder's in-flight decisions, false for what the apiserver says. A pod
+   * placed again where it is, changed (labels, terms, requests), is counted anew; its unchanged echoes (informers
+   * repeat a pod on every status change) cost a comparison.
+   */
   place(member: Member, nodeName: string, assumed: boolean): void {
     const key = keyOf(member);
     const prev = this.placed.get(key);
     if (prev) {
       if (prev.node === nodeName) {
-        prev.assumed = prev.assumed && assumed;
-        return;
+        const stillAssumed = prev.assumed && assumed;
+        if (prev.member === member || JSON.stringify(prev.member) === JSON.stringify(member)) {
+          prev.assumed = stillAssumed;
+          return;
+        }
+        assumed = stillAssumed;
       }
       this.unplace(key);
     }
