@@ -336,7 +336,7 @@ export class SchedulingPipeline {
       const started = performance.now();
       const needed = this.needed(p, now);
       const members = [...p.members.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
-      const res = this.schedulers[w]?.schedule(members, nodes, this.overlays[w] ?? new Overlay(), needed);
+      const res = this.schedulers[w]?.schedule(members, nodes, this.overlays[w] ?? new Overlay(), needed, this.cache);
       if (res) results.push({ p, needed, res, started });
     }
     for (const o of this.overlays) o.clear();
@@ -409,8 +409,9 @@ export class SchedulingPipeline {
    * reduced to nodes): a unit parked for resources wakes when a pod left a node or a node was added or changed and
    * one of its members passes the filters there now; a unit parked as unresolvable only when a node was added or
    * changed. Members with anti-affinity terms, a departed pod with such terms, or more changed nodes than
-   * `wakeHintNodes` wake every candidate without the test. The test runs PreFilter on the changed nodes only, which can
-   * only make it more permissive: a needless wake costs one attempt, a missed one would strand the unit.
+   * `wakeHintNodes` wake every candidate without the test. The test filters the changed nodes only, after a PreFilter
+   * that sees the whole cluster's pods through the cache's index, so it answers as an attempt would there: a needless
+   * wake costs one attempt, a missed one would strand the unit.
    */
   private wakeOnEvents(): void {
     const e = this.cache.takeEvents();
@@ -444,7 +445,7 @@ export class SchedulingPipeline {
   private couldFit(p: PendingUnit, nodes: readonly NodeInfo[]): boolean {
     for (const m of p.members.values()) {
       if (m.podAntiAffinity?.length) return true;
-      const { state, status } = this.fw.preFilter(m, nodes);
+      const { state, status } = this.fw.preFilter(m, nodes, this.cache);
       if (!status.isSuccess) continue;
       for (const n of nodes) if (this.fw.filterOne(state, m, n).isSuccess) return true;
     }
