@@ -30,7 +30,11 @@ export interface BindSink {
 
 /** Where the pipeline says why units wait, and when they are placed or time out. */
 export interface UnitReporter {
-  /** Called when the reason a unit waits changes (never twice in a row with the same message). */
+  /**
+   * Called when the reason a unit waits changes (never twice in a row with the same message). A unit whose object is
+   * missing ({@link UnitInfo.missing}) is told on its pods: then `members` are the pods to tell, and a member that
+   * arrives later is told alone, with the same message.
+   */
   pending(unit: UnitInfo, members: readonly Member[], message: string): void;
   /** Called once a unit has `minMember` members committed. */
   scheduled(unit: UnitInfo, placed: number): void;
@@ -73,7 +77,7 @@ export interface PipelineOptions {
   nodesToScore: number;
   /** Least time between two reports on one unit (ms). */
   reportIntervalMs: number;
-  /** How long a gang may wait for its members before it says so (ms). */
+  /** How long a gang may wait for its members, or members for their SchedulingUnit, before it says so (ms). */
   membersGraceMs: number;
   /** Whether a unit that fits nowhere may evict lower-priority pods. */
   preemption: boolean;
@@ -178,7 +182,7 @@ export class SchedulingPipeline {
     const unit = m.unit ? this.dispatcher.unit(m.unit) : undefined;
     this.inherit(m, unit);
     if (unit?.finished) return;
-    if (!m.placeholder && m.unit && m.role) {
+    if (unit && !m.placeholder && m.unit && m.role) {
       const ph = this.cache.placedOfUnit(m.unit).find((p) => p.member.placeholder && p.member.role === m.role);
       if (ph && !this.swaps.has(key)) {
         this.swaps.set(key, m);
@@ -224,12 +228,14 @@ export class SchedulingPipeline {
 
   unitUpsert(u: UnitInfo): void {
     const old = this.dispatcher.unit(u.key);
-    this.dispatcher.setUnit(old?.finished ? { ...u, finished: true } : u);
+    this.dispatcher.setUnit(old?.finished ? { ...u, finished: true } : u, this.opts.now());
     this.kick();
   }
 
+  /** Its members still pending wait for it to come back (see {@link Dispatcher.removeUnit}). */
   unitRemoved(key: string): void {
-    this.dispatcher.removeUnit(key);
+    this.dispatcher.removeUnit(key, this.opts.now());
+    this.kick();
   }
 
   queueUpsert(q: QueueInfo): void {
@@ -311,8 +317,9 @@ export class SchedulingPipeline {
     const { ready, held, nextBackoffEnd } = this.dispatcher.next(now, this.opts.roundSize);
     if (nextBackoffEnd !== undefined) this.kickAt(nextBackoffEnd, now);
     for (const h of held) {
-      // Members of a gang arrive one by one: say nothing while they are still arriving, as coscheduling does.
-      if (h.waitingForMembers && now - h.pending.since < this.opts.membersGraceMs) continue;
+      // Members of a gang arrive one by one, and its unit may reach us a moment after them: say nothing while they
+      // are still arriving, as coscheduling does.
+      if (h.waitingSince !== undefined && now - h.waitingSince < this.opts.membersGraceMs) continue;
       this.report(h.pending, h.message, now);
     }
     if (ready.length === 0) return;
@@ -329,7 +336,7 @@ export class SchedulingPipeline {
       const started = performance.now();
       const needed = this.needed(p, now);
       const members = [...p.members.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
-      const res = this.schedulers[w]?.schedule(members, nodes, this.overlays[w] ?? new Overlay(), needed);
+      const res = this.schedulers[w]?.schedule(members, nodes, this.overlays[w] ?? new Overlay(), needed, this.cache);
       if (res) results.push({ p, needed, res, started });
     }
     for (const o of this.overlays) o.clear();
@@ -402,8 +409,9 @@ export class SchedulingPipeline {
    * reduced to nodes): a unit parked for resources wakes when a pod left a node or a node was added or changed and
    * one of its members passes the filters there now; a unit parked as unresolvable only when a node was added or
    * changed. Members with anti-affinity terms, a departed pod with such terms, or more changed nodes than
-   * `wakeHintNodes` wake every candidate without the test. The test runs PreFilter on the changed nodes only, which can
-   * only make it more permissive: a needless wake costs one attempt, a missed one would strand the unit.
+   * `wakeHintNodes` wake every candidate without the test. The test filters the changed nodes only, after a PreFilter
+   * that sees the whole cluster's pods through the cache's index, so it answers as an attempt would there: a needless
+   * wake costs one attempt, a missed one would strand the unit.
    */
   private wakeOnEvents(): void {
     const e = this.cache.takeEvents();
@@ -437,7 +445,7 @@ export class SchedulingPipeline {
   private couldFit(p: PendingUnit, nodes: readonly NodeInfo[]): boolean {
     for (const m of p.members.values()) {
       if (m.podAntiAffinity?.length) return true;
-      const { state, status } = this.fw.preFilter(m, nodes);
+      const { state, status } = this.fw.preFilter(m, nodes, this.cache);
       if (!status.isSuccess) continue;
       for (const n of nodes) if (this.fw.filterOne(state, m, n).isSuccess) return true;
     }
@@ -494,6 +502,12 @@ export class SchedulingPipeline {
   private report(p: PendingUnit, message: string, now = this.opts.now()): void {
     if (p.message === message) {
       p.deferredMessage = undefined;
+      // Each pod is written once per reason: the rate limit is for a unit's reason changing, not for new pods.
+      if (p.told && p.told.size < p.members.size) {
+        const untold = [...p.members.values()].filter((m) => !p.told?.has(keyOf(m)));
+        for (const m of untold) p.told.add(keyOf(m));
+        this.reporter.pending(p.unit, untold, message);
+      }
       return;
     }
     if (p.reportedAt !== undefined && now - p.reportedAt < this.opts.reportIntervalMs) {
@@ -504,6 +518,7 @@ export class SchedulingPipeline {
     p.message = message;
     p.deferredMessage = undefined;
     p.reportedAt = now;
+    p.told = p.unit.missing ? new Set(p.members.keys()) : undefined;
     this.reporter.pending(p.unit, [...p.members.values()], message);
   }
 
@@ -517,10 +532,10 @@ export class SchedulingPipeline {
       const t = p.unit.timeoutSeconds;
       if (t === undefined || p.unit.finished || p.unit.mode === 'soft' || now - p.since <= t * 1000) continue;
       if (this.cache.placedCountOfUnit(p.unit.key) >= p.unit.minMember) continue;
+      // The dispatcher's unit is this object: marking it keeps later members out too (podPending).
       p.unit.finished = true;
       const members = [...p.members.values()];
-      this.dispatcher.removeUnit(p.unit.key);
-      this.dispatcher.setUnit(p.unit);
+      this.dispatcher.dropPending(p.unit.key);
       this.reporter.timedOut(p.unit, members, `not placed within ${t}s: ${p.message ?? 'waiting'}`);
     }
   }
@@ -528,11 +543,12 @@ export class SchedulingPipeline {
   private runSwaps(): void {
     for (const [key, real] of this.swaps) {
       this.swaps.delete(key);
-      const ph = real.unit
-        ? this.cache.placedOfUnit(real.unit).find((p) => p.member.placeholder && p.member.role === real.role)
+      // The unit may have been deleted since: then the member waits for it like any other, and nothing is swapped.
+      const unit = real.unit ? this.dispatcher.unit(real.unit) : undefined;
+      const ph = unit
+        ? this.cache.placedOfUnit(unit.key).find((p) => p.member.placeholder && p.member.role === real.role)
         : undefined;
       const placement = ph ? this.binder.swap(real, keyOf(ph.member)) : undefined;
-      const unit = real.unit ? this.dispatcher.unit(real.unit) : undefined;
       if (!ph || !placement || !unit) {
         this.dispatcher.addMember(real, this.opts.now());
         continue;

@@ -33,7 +33,7 @@ export class Binder {
   private fitsNow(member: Member, node: string): boolean {
     const info = this.cache.node(node);
     if (!info) return false;
-    const { state, status } = this.fw.preFilter(member, this.cache.nodeList());
+    const { state, status } = this.fw.preFilter(member, this.cache.nodeList(), this.cache);
     return status.isSuccess && this.fw.filterOne(state, member, info).isSuccess;
   }
 
@@ -45,7 +45,7 @@ export class Binder {
       let chosen = candidates.find((c) => this.fitsNow(member, c));
       if (chosen !== candidates[0]) conflicts++;
       if (chosen === undefined) {
-        const res = this.fw.findNodes(member, this.cache.nodeList(), { maxCandidates: 1 });
+        const res = this.fw.findNodes(member, this.cache.nodeList(), { maxCandidates: 1, pods: this.cache });
         if (res.ok) chosen = res.candidates[0]?.node;
         else failure ??= res.message;
       }

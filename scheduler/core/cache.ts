@@ -1,3 +1,4 @@
+import { PlacedPodIndex, placedPod, type IndexedPod, type PodIndex, type PodSelector } from './pod-index.ts';
 import {
   add,
   keyOf,
@@ -35,9 +36,9 @@ const noRes = (): Resources => ({ milliCpu: 0, memory: 0, pods: 0 });
  * The scheduler's one view of the cluster (kube-scheduler's cache): nodes, every placed pod, and the resources each
  * queue uses. The binder assumes pods here the moment it commits, so later decisions see them before the apiserver
  * confirms; bindings that fail are forgotten. Everything is in memory and synchronous: the adapter feeds it from
- * informers, the core reads it.
+ * informers, the core reads it. It is also the cluster-wide {@link PodIndex} the affinity plugins search.
  */
-export class SchedulerCache {
+export class SchedulerCache implements PodIndex {
   private readonly nodes = new Map<string, NodeInfo>();
   private readonly placed = new Map<string, PlacedMember>();
   private readonly queueUsed = new Map<string, Resources>();
@@ -45,6 +46,8 @@ export class SchedulerCache {
   private readonly byUnit = new Map<string, Set<string>>();
   /** Placed pods whose node is not (yet) known, so accounting survives a node arriving after its pods. */
   private readonly orphans = new Map<string, PlacedMember>();
+  /** Every placed pod (orphans too: a node is looked up when asked, so one arriving later needs no re-index). */
+  private readonly index = new PlacedPodIndex();
   private list: NodeInfo[] | undefined;
   /** Changes since {@link takeEvents} that could let a waiting unit fit; see {@link CacheEvents}. */
   private events: CacheEvents = { freedOn: new Set(), nodesChanged: new Set(), domainWide: false };
@@ -71,7 +74,6 @@ export class SchedulerCache {
       reclaimedRequested: old?.reclaimedRequested ?? { milliCpu: 0, memory: 0 },
       scoreRequested: old?.scoreRequested ?? { milliCpu: 0, memory: 0 },
       pods: old?.pods ?? new Map(),
-      ...(old?.antiAffinityPods ? { antiAffinityPods: old.antiAffinityPods } : {}),
     };
     this.nodes.set(facts.name, info);
     if (!old) {
@@ -133,18 +135,8 @@ export class SchedulerCache {
       node.scoreRequested = { milliCpu: sr.milliCpu + sign * nz.milliCpu, memory: sr.memory + sign * nz.memory };
     }
     node.pods ??= new Map();
-    if (sign > 0) {
-      const placed = {
-        namespace: m.namespace,
-        labels: m.labels ?? {},
-        ...(m.podAntiAffinity?.length ? { podAntiAffinity: m.podAntiAffinity } : {}),
-      };
-      node.pods.set(key, placed);
-      if (placed.podAntiAffinity) (node.antiAffinityPods ??= new Map()).set(key, placed);
-    } else {
-      node.pods.delete(key);
-      node.antiAffinityPods?.delete(key);
-    }
+    if (sign > 0) node.pods.set(key, this.index.get(key)?.pod ?? placedPod(m));
+    else node.pods.delete(key);
   }
 
   private accountQueue(m: Member, sign: 1 | -1): void {
@@ -153,19 +145,28 @@ export class SchedulerCache {
     this.queueUsed.set(m.queue, sign > 0 ? add(used, m.requests) : sub(used, m.requests));
   }
 
-  /** Counts a pod on a node: `assumed` for the binder's in-flight decisions, false for what the apiserver says. */
+  /**
+   * Counts a pod on a node: `assumed` for the binder's in-flight decisions, false for what the apiserver says. A pod
+   * placed again where it is, changed (labels, terms, requests), is counted anew; its unchanged echoes (informers
+   * repeat a pod on every status change) cost a comparison.
+   */
   place(member: Member, nodeName: string, assumed: boolean): void {
     const key = keyOf(member);
     const prev = this.placed.get(key);
     if (prev) {
       if (prev.node === nodeName) {
-        prev.assumed = prev.assumed && assumed;
-        return;
+        const stillAssumed = prev.assumed && assumed;
+        if (prev.member === member || JSON.stringify(prev.member) === JSON.stringify(member)) {
+          prev.assumed = stillAssumed;
+          return;
+        }
+        assumed = stillAssumed;
       }
       this.unplace(key);
     }
     const entry: PlacedMember = { member, node: nodeName, assumed };
     this.placed.set(key, entry);
+    this.index.set(key, placedPod(member), nodeName);
     if (member.unit) {
       let set = this.byUnit.get(member.unit);
       if (!set) this.byUnit.set(member.unit, (set = new Set()));
@@ -183,6 +184,7 @@ export class SchedulerCache {
     if (!entry) return undefined;
     this.placed.delete(key);
     this.orphans.delete(key);
+    this.index.delete(key);
     const unit = entry.member.unit;
     const set = unit ? this.byUnit.get(unit) : undefined;
     if (unit && set) {
@@ -196,6 +198,14 @@ export class SchedulerCache {
     // A pod with anti-affinity terms kept newcomers off every node of its domains, not only its own.
     if (entry.member.podAntiAffinity?.length) this.events.domainWide = true;
     return entry;
+  }
+
+  withAntiAffinity(): Iterable<IndexedPod> {
+    return this.index.withAntiAffinity();
+  }
+
+  mayMatch(namespace: string, selector: PodSelector): Iterable<IndexedPod> {
+    return this.index.mayMatch(namespace, selector);
   }
 
   placement(key: string): PlacedMember | undefined {

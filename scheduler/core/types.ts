@@ -122,10 +122,11 @@ export interface NodeInfo {
    * scoring still spreads pods without requests. Fit never reads it.
    */
   scoreRequested?: { milliCpu: number; memory: number };
-  /** Pods placed on the node (bound or assumed), keyed `namespace/name`; only read by affinity plugins. */
+  /**
+   * Pods placed on the node (bound or assumed), keyed `namespace/name`: what affinity plugins read when handed bare
+   * nodes. The cache also indexes them cluster-wide (`PodIndex`), which is what the scheduler searches.
+   */
   pods?: Map<string, PlacedPod>;
-  /** The subset of `pods` with required anti-affinity terms, so the symmetric check skips nodes without any. */
-  antiAffinityPods?: Map<string, PlacedPod>;
 }
 
 /** kube-scheduler's defaults for scoring a pod that requests nothing (`schedutil.DefaultMilliCPURequest` etc.). */

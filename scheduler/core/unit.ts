@@ -20,6 +20,12 @@ export interface UnitInfo {
   createdAt: number;
   /** Set once the unit timed out or failed for good; the scheduler no longer places its members. */
   finished?: boolean;
+  /**
+   * No SchedulingUnit of this key is known: its pods named it before the object reached us (informers deliver units
+   * and pods in any order, and a unit may be created after its pods), or it was deleted while they waited. The rest
+   * of the description is a stand-in; such a unit is never placed, and what is said about it goes on its pods.
+   */
+  missing?: boolean;
 }
 
 /** The key of a lone pod's unit. */

@@ -16,6 +16,8 @@ export interface PendingUnit {
    * Failed for a reason only a cluster event can change, so it is not handed out until one does (kube-scheduler's
    * unschedulablePods): `resources` waits for capacity to be freed (a pod leaving, a node added or grown),
    * `unresolvable` for a node to be added or changed (taints, labels). Its backoff still applies once woken.
+   * `unit` waits for its SchedulingUnit object ({@link UnitInfo.missing}), as kube-scheduler's PreEnqueue gate keeps
+   * a pod whose PodGroup does not exist out of the queue (coscheduling): only the object's arrival wakes it.
    */
   parked?: ParkCause;
   /** When it was parked (ms): parked longer than `maxParkedMs`, it is tried again anyway. */
@@ -30,16 +32,25 @@ export interface PendingUnit {
   deferredMessage?: string;
   /** Victims of its preemption are leaving until this time (ms): it waits rather than preempting again. */
   preemptingUntil?: number;
+  /**
+   * Members already told `message` on their pods (a unit whose object is missing has nowhere else to say it), so one
+   * arriving later is told alone instead of every pod again. Always a subset of `members`.
+   */
+  told?: Set<string>;
 }
 
-export type ParkCause = 'resources' | 'unresolvable';
+/** Why a unit is parked; see {@link PendingUnit.parked}. */
+export type ParkCause = 'resources' | 'unresolvable' | 'unit';
 
 /** Why the dispatcher holds a unit back, to be reported on it. */
 export interface Held {
   pending: PendingUnit;
   message: string;
-  /** Held only because fewer than minMember members exist yet. */
-  waitingForMembers?: boolean;
+  /**
+   * Held for something that normally follows within moments (the rest of its members, or its SchedulingUnit object):
+   * since when (ms), so nothing is said while it is likely still on its way.
+   */
+  waitingSince?: number;
 }
 
 export interface DispatcherOptions {
@@ -64,6 +75,18 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
 const unitSpec = (u: UnitInfo): string =>
   JSON.stringify([u.queue, u.priority, u.minMember, u.timeoutSeconds, u.mode, u.createdAt]);
 
+/** Stands in for a SchedulingUnit its pods name but we do not have: enough to key, order and report it. */
+const missingUnit = (key: string, namespace: string, priority: number, createdAt: number): UnitInfo => ({
+  key,
+  namespace,
+  name: key.slice(key.indexOf('/') + 1),
+  priority,
+  minMember: 1,
+  mode: 'hard',
+  createdAt,
+  missing: true,
+});
+
 const ZERO: Resources = { milliCpu: 0, memory: 0, pods: 0 };
 const sumRequests = (members: Iterable<Member>): Resources => {
   let r = ZERO;
@@ -75,7 +98,8 @@ const sumRequests = (members: Iterable<Member>): Resources => {
  * Gödel's dispatcher: holds pending units, orders them by queue fair share (dominant share of the guaranteed
  * resources, lowest first), then priority, then age, and admits a unit only if its queue (and every ancestor) stays
  * within `max` — borrowing beyond the guarantee is allowed up to there. A gang is not handed out before `minMember`
- * of its members exist.
+ * of its members exist, nor any member of a unit whose SchedulingUnit object it does not have: placed as lone pods,
+ * they would break the gang's all-or-nothing before it is even known.
  */
 export class Dispatcher {
   private readonly units = new Map<string, UnitInfo>();
@@ -95,12 +119,16 @@ export class Dispatcher {
   /** Parked units, so waking them does not walk every pending unit. */
   private readonly parkedUnits = new Set<PendingUnit>();
 
-  /** Adds or updates a unit; a change to its spec (not its status) wakes it if parked. */
-  setUnit(u: UnitInfo): void {
+  /**
+   * Adds or updates a unit; a change to its spec (not its status) wakes it if parked, and its arrival releases the
+   * members that waited for it, whose timeout then counts from now: they could not be placed before.
+   */
+  setUnit(u: UnitInfo, now: number): void {
     const old = this.units.get(u.key);
     this.units.set(u.key, u);
     const p = this.pending.get(u.key);
     if (!p) return;
+    if (p.unit.missing) p.since = now;
     p.unit = u;
     if (!old || unitSpec(old) !== unitSpec(u)) this.unpark(p);
   }
@@ -109,12 +137,26 @@ export class Dispatcher {
     return this.units.get(key);
   }
 
-  removeUnit(key: string): void {
+  /**
+   * The SchedulingUnit object was deleted. Members still pending stay, held until a unit of that name appears again
+   * (coscheduling and Volcano leave a pod whose PodGroup is gone pending, with a reason): placing them one by one
+   * instead would be guessing at a gang nobody describes any more.
+   */
+  removeUnit(key: string, now: number): void {
     this.units.delete(key);
     const p = this.pending.get(key);
-    if (p) for (const k of p.members.keys()) this.memberUnit.delete(k);
-    if (p) this.parkedUnits.delete(p);
-    this.pending.delete(key);
+    if (!p || p.unit.missing) return;
+    p.unit = missingUnit(key, p.unit.namespace, p.unit.priority, p.unit.createdAt);
+    this.gate(p, now);
+  }
+
+  /** Forgets a unit's pending members for good (it timed out: they are no longer placed). */
+  dropPending(unitKey: string): void {
+    const p = this.pending.get(unitKey);
+    if (!p) return;
+    for (const k of p.members.keys()) this.memberUnit.delete(k);
+    this.parkedUnits.delete(p);
+    this.pending.delete(unitKey);
   }
 
   setQueue(q: QueueInfo): void {
@@ -142,17 +184,22 @@ export class Dispatcher {
     if (prev && prev !== unitKey) this.removeMember(key);
     let p = this.pending.get(unitKey);
     if (!p) {
-      const unit: UnitInfo = this.units.get(unitKey) ?? {
-        key: unitKey,
-        namespace: m.namespace,
-        name: m.unit ? unitKey.slice(unitKey.indexOf('/') + 1) : m.name,
-        priority: m.priority,
-        minMember: 1,
-        mode: 'hard',
-        createdAt: m.createdAt ?? now,
-      };
+      const unit: UnitInfo =
+        this.units.get(unitKey) ??
+        (m.unit
+          ? missingUnit(unitKey, m.namespace, m.priority, m.createdAt ?? now)
+          : {
+              key: unitKey,
+              namespace: m.namespace,
+              name: m.name,
+              priority: m.priority,
+              minMember: 1,
+              mode: 'hard',
+              createdAt: m.createdAt ?? now,
+            });
       p = { unit, members: new Map(), since: now, backoffUntil: 0, attempts: 0 };
       this.pending.set(unitKey, p);
+      if (unit.missing) this.gate(p, now);
     }
     const old = p.members.get(key);
     p.members.set(key, m);
@@ -169,6 +216,7 @@ export class Dispatcher {
     const p = this.pending.get(unitKey);
     if (!p) return;
     p.members.delete(key);
+    p.told?.delete(key);
     if (p.members.size === 0) {
       this.pending.delete(unitKey);
       this.parkedUnits.delete(p);
@@ -210,9 +258,14 @@ export class Dispatcher {
    * and then not before its backoff expires either — so a busy cluster's stream of events cannot turn a unit that
    * does not fit into a retry per event.
    */
-  park(unitKey: string, now: number, cause: ParkCause, o: { until?: number; backoff?: boolean } = {}): void {
+  park(
+    unitKey: string,
+    now: number,
+    cause: Exclude<ParkCause, 'unit'>,
+    o: { until?: number; backoff?: boolean } = {},
+  ): void {
     const p = this.pending.get(unitKey);
-    if (!p) return;
+    if (!p || p.unit.missing) return;
     if (o.backoff === false) p.backoffUntil = 0;
     else this.backoff(unitKey, now);
     p.parked = cause;
@@ -229,19 +282,29 @@ export class Dispatcher {
     this.unpark(p);
   }
 
+  /** Holds a unit whose SchedulingUnit is missing until it appears; no backoff, nothing to wait out once it does. */
+  private gate(p: PendingUnit, now: number): void {
+    p.parked = 'unit';
+    p.parkedAt = now;
+    p.parkedUntil = undefined;
+    this.parkedUnits.add(p);
+  }
+
+  /** Back to the queue; a unit whose SchedulingUnit is missing stays held whatever else happens. */
   private unpark(p: PendingUnit): void {
-    if (!p.parked) return;
+    if (!p.parked || p.unit.missing) return;
     p.parked = undefined;
     p.parkedAt = undefined;
     p.parkedUntil = undefined;
     this.parkedUnits.delete(p);
   }
 
-  /** Parked units (to decide which an event wakes). */
-  parked(): Iterable<PendingUnit> {
-    return this.parkedUnits;
+  /** Parked units a cluster event may wake (not those waiting for their SchedulingUnit). */
+  *parked(): Generator<PendingUnit> {
+    for (const p of this.parkedUnits) if (p.parked !== 'unit') yield p;
   }
 
+  /** Parked units, those waiting for their SchedulingUnit included. */
   get parkedCount(): number {
     return this.parkedUnits.size;
   }
@@ -287,22 +350,26 @@ export class Dispatcher {
     const shares = new Map<string, number>();
     let nextBackoffEnd: number | undefined;
     for (const p of this.pending.values()) {
+      if (p.parked === 'unit') {
+        held.push({
+          pending: p,
+          message: `waiting for SchedulingUnit ${p.unit.key} (not found)`,
+          waitingSince: p.parkedAt ?? p.since,
+        });
+        continue;
+      }
       if (p.parked || p.unit.finished) continue;
       if (p.backoffUntil > now) {
         if (nextBackoffEnd === undefined || p.backoffUntil < nextBackoffEnd) nextBackoffEnd = p.backoffUntil;
         continue;
       }
-      if (p.members.size + this.cache.placedCountOfUnit(p.unit.key) < p.unit.minMember) {
-        if (!this.units.has(p.unit.key) && p.members.values().next().value?.unit) {
-          held.push({ pending: p, message: `SchedulingUnit ${p.unit.key} not found` });
-        } else {
-          const have = p.members.size + this.cache.placedCountOfUnit(p.unit.key);
-          held.push({
-            pending: p,
-            message: `waiting for members: ${have}/${p.unit.minMember} exist`,
-            waitingForMembers: true,
-          });
-        }
+      const have = p.members.size + this.cache.placedCountOfUnit(p.unit.key);
+      if (have < p.unit.minMember) {
+        held.push({
+          pending: p,
+          message: `waiting for members: ${have}/${p.unit.minMember} exist`,
+          waitingSince: p.since,
+        });
         continue;
       }
       let share = 0;

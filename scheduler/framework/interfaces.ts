@@ -1,3 +1,4 @@
+import type { PodIndex } from '../core/pod-index.ts';
 import type { Member, NodeInfo } from '../core/types.ts';
 import type { CycleState } from './cycle-state.ts';
 import type { Status } from './status.ts';
@@ -7,9 +8,13 @@ export interface Plugin {
   readonly name: string;
 }
 
-/** Runs once per member before any node is filtered; may precompute from every node (affinity domains). */
+/**
+ * Runs once per member before any node is filtered; may precompute from the whole cluster (affinity domains). `pods`
+ * are the cluster's placed pods, indexed; without it, the pods on `nodes` (which may then be only part of the
+ * cluster) are all there is.
+ */
 export interface PreFilterPlugin extends Plugin {
-  preFilter(state: CycleState, member: Member, nodes: readonly NodeInfo[]): Status;
+  preFilter(state: CycleState, member: Member, nodes: readonly NodeInfo[], pods?: PodIndex): Status;
 }
 
 export interface FilterPlugin extends Plugin {

@@ -1,3 +1,4 @@
+import type { PodIndex } from '../core/pod-index.ts';
 import type { Member, NodeInfo } from '../core/types.ts';
 import { CycleState } from './cycle-state.ts';
 import { fitErrorMessage } from './fit-error.ts';
@@ -44,6 +45,11 @@ export interface SearchOptions {
   start?: number;
   /** Replaces a node by what this cycle already reserved on it (a gang's earlier members). */
   view?: (node: NodeInfo) => NodeInfo;
+  /**
+   * The cluster's placed pods, indexed, with what `view` adds (the cache under the worker's reservations): affinity
+   * PreFilters search it instead of walking every node. Without it they walk `nodes` (viewed, for members with terms).
+   */
+  pods?: PodIndex;
 }
 
 /** kube-scheduler's adaptive number of feasible nodes to find before scoring. */
@@ -100,11 +106,14 @@ export class Framework {
     return Status.SUCCESS;
   }
 
-  /** Runs the PreFilters; a member they reject is rejected on every node. */
-  preFilter(member: Member, nodes: readonly NodeInfo[]): { state: CycleState; status: Status } {
+  /**
+   * Runs the PreFilters; a member they reject is rejected on every node. `pods`: the placed pods of the whole cluster
+   * (see {@link PreFilterPlugin}).
+   */
+  preFilter(member: Member, nodes: readonly NodeInfo[], pods?: PodIndex): { state: CycleState; status: Status } {
     const state = new CycleState();
     for (const p of this.preFilters) {
-      const s = this.guard(p.name, () => p.preFilter(state, member, nodes));
+      const s = this.guard(p.name, () => p.preFilter(state, member, nodes, pods));
       if (!s.isSuccess) return { state, status: s };
     }
     return { state, status: Status.SUCCESS };
@@ -114,9 +123,11 @@ export class Framework {
   findNodes(member: Member, nodes: readonly NodeInfo[], opts: SearchOptions = {}): FindResult {
     const { maxCandidates = 3, view } = opts;
     const toFind = opts.feasibleToFind === undefined ? adaptiveFeasibleToFind(nodes.length) : opts.feasibleToFind;
-    // Affinity PreFilters must see the pods this cycle already reserved (a gang's earlier members); viewing every
-    // node costs an array per member, so only members with pod terms pay it.
-    const { state, status } = this.preFilter(member, view && member.podAntiAffinity?.length ? nodes.map(view) : nodes);
+    // Affinity PreFilters must see the pods this cycle already reserved (a gang's earlier members): `pods` has them;
+    // without it, viewing every node costs an array per member, so only members with pod terms pay it.
+    const { state, status } = opts.pods
+      ? this.preFilter(member, nodes, opts.pods)
+      : this.preFilter(member, view && member.podAntiAffinity?.length ? nodes.map(view) : nodes);
     const rejections = new Map<string, Status>();
     if (!status.isSuccess) {
       for (const n of nodes) rejections.set(n.name, status);

@@ -43,7 +43,7 @@ export class SchedulerMetrics {
   });
   readonly unschedulableUnits = new Gauge({
     name: 'loom_scheduler_unschedulable_units',
-    help: 'Pending units parked until a cluster event could let them fit (not attempted meanwhile).',
+    help: 'Pending units parked until a cluster event could let them fit, or until their SchedulingUnit appears (not attempted meanwhile).',
     registers: [this.registry],
   });
   private readonly woken = new Counter({

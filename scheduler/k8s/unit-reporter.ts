@@ -112,24 +112,33 @@ export class KubeUnitReporter implements UnitReporter {
     return { type: UNIT_CONDITIONS.scheduled, status, reason, message, lastTransitionTime: new Date().toISOString() };
   }
 
+  /** `PodScheduled=False` and a `FailedScheduling` event on the pod itself, as kube-scheduler writes them. */
+  private podPending(m: Member, message: string): void {
+    const path = `/api/v1/namespaces/${encodeURIComponent(m.namespace)}/pods/${encodeURIComponent(m.name)}/status`;
+    this.send(
+      `condition of ${m.name}`,
+      'PATCH',
+      path,
+      { status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }] } },
+      'application/strategic-merge-patch+json',
+    );
+    this.event(
+      { kind: 'Pod', apiVersion: 'v1', namespace: m.namespace, name: m.name, ...(m.uid ? { uid: m.uid } : {}) },
+      'Warning',
+      'FailedScheduling',
+      message,
+    );
+  }
+
   pending(unit: UnitInfo, members: readonly Member[], message: string): void {
     if (unit.key.startsWith('pod:')) {
       const m = members[0];
-      if (!m) return;
-      const path = `/api/v1/namespaces/${encodeURIComponent(m.namespace)}/pods/${encodeURIComponent(m.name)}/status`;
-      this.send(
-        `condition of ${m.name}`,
-        'PATCH',
-        path,
-        { status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }] } },
-        'application/strategic-merge-patch+json',
-      );
-      this.event(
-        { kind: 'Pod', apiVersion: 'v1', namespace: m.namespace, name: m.name, ...(m.uid ? { uid: m.uid } : {}) },
-        'Warning',
-        'FailedScheduling',
-        message,
-      );
+      if (m) this.podPending(m, message);
+      return;
+    }
+    // No SchedulingUnit to write to: its pods are where `kubectl describe` will be looked at.
+    if (unit.missing) {
+      for (const m of members) this.podPending(m, message);
       return;
     }
     this.unitStatus(unit, { phase: 'Pending', conditions: [this.condition('False', 'Unschedulable', message)] });

@@ -1,3 +1,4 @@
+import { podIndexOf } from '../core/pod-index.ts';
 import { keyOf, type PodAntiAffinityTerm } from '../core/types.ts';
 import { stateKey } from '../framework/cycle-state.ts';
 import type { FilterPlugin, PreFilterPlugin } from '../framework/interfaces.ts';
@@ -31,12 +32,14 @@ function termError(term: PodAntiAffinityTerm): string | undefined {
  * node, is a lookup per topology key.
  *
  * Symmetric, as in kube-scheduler: a placed pod whose own terms match the member keeps it out of that pod's domains
- * too (a web replica saying "no other web on my node" repels the next one even if the newcomer says nothing). Only
- * nodes with such pods are looked at (`NodeInfo.antiAffinityPods`), so members without terms stay cheap.
+ * too (a web replica saying "no other web on my node" repels the next one even if the newcomer says nothing).
+ * PreFilter asks a `PodIndex` (the cache) rather than walking every node as kube-scheduler does: only pods with
+ * terms of their own are looked at for the symmetric check, and only pods that can match a selector for the member's
+ * terms, so a member without terms in a cluster without any costs nothing.
  */
 export const interPodAntiAffinity = (): PreFilterPlugin & FilterPlugin => ({
   name: PLUGINS.interPodAntiAffinity,
-  preFilter: (state, member, nodes) => {
+  preFilter: (state, member, nodes, pods = podIndexOf(nodes)) => {
     const terms = member.podAntiAffinity ?? [];
     const self = keyOf(member);
     const domains = new Map<string, Set<string>>();
@@ -46,17 +49,16 @@ export const interPodAntiAffinity = (): PreFilterPlugin & FilterPlugin => ({
       values.add(value);
     };
     // Existing pods' terms against the member.
-    for (const node of nodes) {
-      if (!node.antiAffinityPods?.size) continue;
-      for (const [key, pod] of node.antiAffinityPods) {
-        if (key === self) continue;
-        for (const term of pod.podAntiAffinity ?? []) {
-          const value = labelValue(node.labels, term.topologyKey);
-          if (value === undefined || termError(term) !== undefined) continue;
-          const namespaces = term.namespaces?.length ? term.namespaces : [pod.namespace];
-          if (namespaces.includes(member.namespace) && matchesSelector(member.labels ?? {}, term.selector)) {
-            forbid(term.topologyKey, value);
-          }
+    for (const { key, pod, node: nodeName } of pods.withAntiAffinity()) {
+      if (key === self) continue;
+      const node = pods.node(nodeName);
+      if (!node) continue;
+      for (const term of pod.podAntiAffinity ?? []) {
+        const value = labelValue(node.labels, term.topologyKey);
+        if (value === undefined || termError(term) !== undefined) continue;
+        const namespaces = term.namespaces?.length ? term.namespaces : [pod.namespace];
+        if (namespaces.includes(member.namespace) && matchesSelector(member.labels ?? {}, term.selector)) {
+          forbid(term.topologyKey, value);
         }
       }
     }
@@ -69,21 +71,17 @@ export const interPodAntiAffinity = (): PreFilterPlugin & FilterPlugin => ({
       // kube-scheduler's wording; unresolvable because no node can ever satisfy a term that does not parse.
       if (err !== undefined) return Status.unresolvable(`parsing pod: ${err}`);
     }
-    const compiled = terms.map((term) => ({
-      term,
-      namespaces: new Set(term.namespaces?.length ? term.namespaces : [member.namespace]),
-    }));
-    for (const node of nodes) {
-      if (!node.pods?.size) continue;
-      for (const { term, namespaces } of compiled) {
-        // A node without the key is in no domain, so its pods constrain nobody for this term.
-        const value = labelValue(node.labels, term.topologyKey);
-        if (value === undefined || domains.get(term.topologyKey)?.has(value)) continue;
-        for (const [key, pod] of node.pods) {
+    // The member's terms against existing pods.
+    for (const term of terms) {
+      for (const namespace of new Set(term.namespaces?.length ? term.namespaces : [member.namespace])) {
+        for (const { key, pod, node: nodeName } of pods.mayMatch(namespace, term.selector)) {
           // The member itself may already be assumed somewhere (a retry, the binder's re-check).
-          if (key === self || !namespaces.has(pod.namespace) || !matchesSelector(pod.labels, term.selector)) continue;
-          forbid(term.topologyKey, value);
-          break;
+          if (key === self) continue;
+          const node = pods.node(nodeName);
+          // A node without the key is in no domain, so its pods constrain nobody for this term.
+          const value = node && labelValue(node.labels, term.topologyKey);
+          if (value === undefined || domains.get(term.topologyKey)?.has(value)) continue;
+          if (matchesSelector(pod.labels, term.selector)) forbid(term.topologyKey, value);
         }
       }
     }

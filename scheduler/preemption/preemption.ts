@@ -49,7 +49,6 @@ function without(node: NodeInfo, gone: readonly Member[]): NodeInfo {
   const reclaimedRequested = { ...node.reclaimedRequested };
   const scoreRequested = { ...(node.scoreRequested ?? { milliCpu: 0, memory: 0 }) };
   const pods = new Map(node.pods);
-  const antiAffinityPods = node.antiAffinityPods ? new Map(node.antiAffinityPods) : undefined;
   for (const m of gone) {
     requested.pods -= m.requests.pods;
     if (m.qos === 'reclaimed_cores') {
@@ -63,16 +62,8 @@ function without(node: NodeInfo, gone: readonly Member[]): NodeInfo {
       scoreRequested.memory -= nz.memory;
     }
     pods.delete(keyOf(m));
-    antiAffinityPods?.delete(keyOf(m));
   }
-  return {
-    ...node,
-    requested,
-    reclaimedRequested,
-    scoreRequested,
-    pods,
-    ...(antiAffinityPods ? { antiAffinityPods } : {}),
-  };
+  return { ...node, requested, reclaimedRequested, scoreRequested, pods };
 }
 
 /**
@@ -138,11 +129,11 @@ export function planPreemption(
       for (const m of g.members) if (cache.placement(keyOf(m))?.node === node) out.push(m);
     return out;
   };
-  // PreFilter looks at the whole cluster (anti-affinity walks every node): once per member, not once per node tried.
+  // PreFilter looks at the whole cluster: once per member, not once per node tried.
   let pre: { member: Member; state: CycleState; ok: boolean } | undefined;
   const fitsOn = (m: Member, node: NodeInfo, extra: Iterable<VictimGroup> = []): boolean => {
     if (pre?.member !== m) {
-      const { state, status } = fw.preFilter(m, cache.nodeList());
+      const { state, status } = fw.preFilter(m, cache.nodeList(), cache);
       pre = { member: m, state, ok: status.isSuccess };
     }
     if (!pre.ok) return false;

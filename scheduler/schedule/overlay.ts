@@ -1,3 +1,4 @@
+import { layeredPodIndex, PlacedPodIndex, placedPod, type PodIndex } from '../core/pod-index.ts';
 import { keyOf, nonZero, type Member, type NodeInfo, type PlacedPod } from '../core/types.ts';
 
 /**
@@ -9,12 +10,15 @@ export class Overlay {
   private readonly adds = new Map<string, Member[]>();
   /** Views already built, valid while the node's reservations and its cache entry stay the same. */
   private readonly views = new Map<string, { base: NodeInfo; requested: object; reclaimed: object; view: NodeInfo }>();
+  /** The reserved members as affinity searches for them, terms included (the binder will see those once assumed). */
+  private readonly reserved = new PlacedPodIndex();
 
   reserve(member: Member, node: string): void {
     this.views.delete(node);
     const list = this.adds.get(node);
     if (list) list.push(member);
     else this.adds.set(node, [member]);
+    this.reserved.set(keyOf(member), placedPod(member), node);
   }
 
   /** Takes back a reservation (the rest of its gang failed). */
@@ -24,11 +28,18 @@ export class Overlay {
     const i = list ? list.indexOf(member) : -1;
     if (list && i >= 0) list.splice(i, 1);
     if (list?.length === 0) this.adds.delete(node);
+    if (this.reserved.get(keyOf(member))?.node === node) this.reserved.delete(keyOf(member));
   }
 
   clear(): void {
     this.adds.clear();
     this.views.clear();
+    this.reserved.clear();
+  }
+
+  /** `base` (the cache's pods) as this worker sees it now, with its reservations; `base` itself when there are none. */
+  pods(base: PodIndex): PodIndex {
+    return this.reserved.size ? layeredPodIndex(base, this.reserved) : base;
   }
 
   /** The node as it would be with this worker's reservations; the same object when there are none. */
@@ -47,7 +58,7 @@ export class Overlay {
     let pods: Map<string, PlacedPod> | undefined;
     const buildPods = (): Map<string, PlacedPod> => {
       pods = new Map(node.pods);
-      for (const m of members) pods.set(keyOf(m), { namespace: m.namespace, labels: m.labels ?? {} });
+      for (const m of members) pods.set(keyOf(m), placedPod(m));
       return pods;
     };
     for (const m of members) {

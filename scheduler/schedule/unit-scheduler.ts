@@ -1,3 +1,4 @@
+import type { PodIndex } from '../core/pod-index.ts';
 import type { Member, NodeInfo } from '../core/types.ts';
 import type { Framework } from '../framework/runtime.ts';
 import { CODES } from '../framework/status.ts';
@@ -40,7 +41,14 @@ export class UnitScheduler {
     private readonly opts: UnitSchedulerOptions = {},
   ) {}
 
-  schedule(members: readonly Member[], nodes: readonly NodeInfo[], overlay: Overlay, needed: number): UnitResult {
+  /** `pods`: the cache's placed pods, indexed, which affinity then searches instead of walking every node. */
+  schedule(
+    members: readonly Member[],
+    nodes: readonly NodeInfo[],
+    overlay: Overlay,
+    needed: number,
+    pods?: PodIndex,
+  ): UnitResult {
     const proposals: Proposal[] = [];
     let failure: { message: string; unresolvable: boolean } | undefined;
     for (const member of members) {
@@ -49,6 +57,8 @@ export class UnitScheduler {
         ...(this.opts.feasibleToFind === undefined ? {} : { feasibleToFind: this.opts.feasibleToFind }),
         start: this.start,
         view: overlay.view,
+        // Per member: the earlier members' reservations are part of what it must see.
+        ...(pods ? { pods: overlay.pods(pods) } : {}),
       });
       // Rotate where the next search starts, so equal nodes share the load (kube-scheduler's nextStartNodeIndex).
       this.start = (this.start + 1 + Math.floor(nodes.length / 7)) % Math.max(1, nodes.length);

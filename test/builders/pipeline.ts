@@ -39,10 +39,13 @@ export class RecordingSink implements BindSink {
 /** A reporter that keeps what it was told. */
 export class RecordingReporter implements UnitReporter {
   readonly pendingMessages = new Map<string, string>();
+  /** Every pending report in order, with the members it named. */
+  readonly pendingCalls: { unit: string; members: string[]; message: string }[] = [];
   readonly scheduledUnits: string[] = [];
   readonly timedOutUnits: string[] = [];
-  pending(u: UnitInfo, _m: readonly Member[], message: string): void {
+  pending(u: UnitInfo, m: readonly Member[], message: string): void {
     this.pendingMessages.set(u.key, message);
+    this.pendingCalls.push({ unit: u.key, members: m.map((x) => x.name), message });
   }
   scheduled(u: UnitInfo): void {
     this.scheduledUnits.push(u.key);
