@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { resolveQueueLimits, type TierTotals } from '../../../scheduler/core/queue-limits.ts';
+import type { KeepAliveClient } from '../../../api/k8s/keepalive-client.ts';
 import { disruptionBudget, nodeFacts, podMember, queueLimitSpec, unitInfo } from '../../../scheduler/k8s/convert.ts';
+import { KubeUnitReporter } from '../../../scheduler/k8s/unit-reporter.ts';
+import { member, unit } from '../../builders/pipeline.ts';
 
 const GI = 1024 ** 3;
 
@@ -168,5 +171,40 @@ describe('disruptionBudget', () => {
     assert.equal(none.disruptionsAllowed, Number.POSITIVE_INFINITY);
     const fresh = disruptionBudget({ metadata: { name: 'y', namespace: 'shop' }, spec: { selector: {} } });
     assert.equal(fresh.disruptionsAllowed, 0, 'no status yet: allow nothing');
+  });
+});
+
+describe('KubeUnitReporter', () => {
+  /** A client that records each write as `METHOD path`. */
+  const recording = () => {
+    const writes: string[] = [];
+    const client = {
+      request: (method: string, path: string) => {
+        writes.push(`${method} ${path}`);
+        return Promise.resolve({ status: 200, body: {} });
+      },
+    } as unknown as KeepAliveClient;
+    return { writes, reporter: new KubeUnitReporter(client, () => undefined) };
+  };
+
+  it("writes a unit's reason on the unit", () => {
+    const { writes, reporter } = recording();
+    reporter.pending(unit('g'), [member('g-0', { unit: 'yarn/g' })], 'waiting for members: 1/2 exist');
+    assert.deepEqual(writes, [
+      'PATCH /apis/scheduling.loom.dev/v1alpha1/namespaces/yarn/schedulingunits/g/status',
+      'POST /api/v1/namespaces/yarn/events',
+    ]);
+  });
+
+  it('writes the reason of a unit that does not exist on each pod it was given, not on the unit', () => {
+    const { writes, reporter } = recording();
+    const members = [member('g-0', { unit: 'yarn/g' }), member('g-1', { unit: 'yarn/g' })];
+    reporter.pending({ ...unit('g'), missing: true }, members, 'waiting for SchedulingUnit yarn/g (not found)');
+    assert.deepEqual(writes, [
+      'PATCH /api/v1/namespaces/yarn/pods/g-0/status',
+      'POST /api/v1/namespaces/yarn/events',
+      'PATCH /api/v1/namespaces/yarn/pods/g-1/status',
+      'POST /api/v1/namespaces/yarn/events',
+    ]);
   });
 });
