@@ -9,7 +9,14 @@ import {
   ApiException,
   type V1Node,
 } from '@kubernetes/client-node';
-import { RECLAIMED_MEMORY, RECLAIMED_MILLICPU, RECLAIMED_REPORT_TIME_ANNOTATION } from '../../api/names.ts';
+import {
+  GROUP,
+  QUEUE,
+  RECLAIMED_MEMORY,
+  RECLAIMED_MILLICPU,
+  RECLAIMED_REPORT_TIME_ANNOTATION,
+  VERSION,
+} from '../../api/names.ts';
 import { binaryPaths } from '../../hack/local-cluster/binaries.ts';
 import { nodeManifest } from '../../hack/local-cluster/nodes.ts';
 import { readState, type ClusterState } from '../../hack/local-cluster/state.ts';
@@ -67,6 +74,18 @@ export async function loom(args: string[]): Promise<{ stdout: string; stderr: st
 }
 
 /** A fresh namespace per test file; waits for its default ServiceAccount so pods can be created at once. */
+/** Creates the cluster-scoped Queue `name` with `spec`; the returned function deletes it. */
+export async function createQueue(name: string, spec: Record<string, unknown>): Promise<() => Promise<void>> {
+  const ref = { group: GROUP, version: VERSION, plural: QUEUE.plural };
+  await kube().custom.createClusterCustomObject({
+    ...ref,
+    body: { apiVersion: `${GROUP}/${VERSION}`, kind: QUEUE.kind, metadata: { name }, spec },
+  });
+  return async () => {
+    await kube().custom.deleteClusterCustomObject({ ...ref, name });
+  };
+}
+
 export async function freshNamespace(prefix: string): Promise<string> {
   const { core } = kube();
   const name = `${prefix}-${randomBytes(3).toString('hex')}`;

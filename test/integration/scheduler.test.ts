@@ -6,7 +6,6 @@ import {
   API_VERSION,
   GROUP,
   QOS_LEVEL_ANNOTATION,
-  QUEUE,
   RECLAIMED_MEMORY,
   RECLAIMED_MILLICPU,
   SCHEDULER_NAME,
@@ -16,6 +15,7 @@ import {
   VERSION,
 } from '../../api/names.ts';
 import {
+  createQueue,
   eventually,
   freshNamespace,
   kube,
@@ -33,6 +33,7 @@ let ns = '';
 let pool = '';
 let scheduler: { close(): Promise<void> } | undefined;
 let agent: { stop(): void } | undefined;
+let deleteQueue: (() => Promise<void>) | undefined;
 const nodeNames: string[] = [];
 
 const poolNode = (i: number): V1Node => testPoolNode(pool, i, 9000 + i);
@@ -53,17 +54,7 @@ before(async () => {
     );
   });
   // The local queues are spot (reclaimed capacity, none without a node agent): the test's units use a reserved one.
-  await kube().custom.createClusterCustomObject({
-    group: GROUP,
-    version: VERSION,
-    plural: QUEUE.plural,
-    body: {
-      apiVersion: API_VERSION,
-      kind: QUEUE.kind,
-      metadata: { name: pool },
-      spec: { parent: 'root', capacity: 10, maximumCapacity: 100, tier: 'reserved' },
-    },
-  });
+  deleteQueue = await createQueue(pool, { parent: 'root', capacity: 10, maximumCapacity: 100, tier: 'reserved' });
   scheduler = await startTestScheduler(ns);
 });
 
@@ -75,9 +66,7 @@ after(async () => {
     await kube()
       .core.deleteNode({ name })
       .catch(() => undefined);
-  await kube()
-    .custom.deleteClusterCustomObject({ group: GROUP, version: VERSION, plural: QUEUE.plural, name: pool })
-    .catch(() => undefined);
+  await deleteQueue?.().catch(() => undefined);
 });
 
 const poolPod = (name: string, cpu: string, extra: Partial<V1Pod['metadata']> = {}): V1Pod => ({

@@ -11,7 +11,6 @@ import {
   SCHEDULING_UNIT,
   SIM_DURATION_ANNOTATION,
   VERSION,
-  QUEUE,
 } from '../../api/names.ts';
 import { parseQuantity } from '../../api/quantity.ts';
 import type { AppRecord } from '../../api/yarn.ts';
@@ -21,7 +20,7 @@ import { KubeClusterWriter } from '../../translator/k8s/cluster-writer.ts';
 import { failAfterAdmission, processSubmit } from '../../translator/processors/submit.ts';
 import { startWorkers } from '../../translator/worker.ts';
 import { startGateway, type GatewayFixture } from './gateway/fixture.ts';
-import { clusterEnv, eventually, kube } from './harness.ts';
+import { clusterEnv, createQueue, eventually, kube } from './harness.ts';
 
 const namespace = `it-yarn-${randomBytes(3).toString('hex')}`;
 const log = pino({ level: 'silent' });
@@ -259,17 +258,7 @@ describe('translator on the local cluster', () => {
 
   it('runs apps of a Reserved queue as shared_cores on cpu/memory, Spot queues as reclaimed_cores', async () => {
     const queue = `it-reserved-${randomBytes(3).toString('hex')}`;
-    await kube().custom.createClusterCustomObject({
-      group: GROUP,
-      version: VERSION,
-      plural: QUEUE.plural,
-      body: {
-        apiVersion: `${GROUP}/${VERSION}`,
-        kind: QUEUE.kind,
-        metadata: { name: queue },
-        spec: { parent: 'root', capacity: 10, tier: 'reserved' },
-      },
-    });
+    const deleteQueue = await createQueue(queue, { parent: 'root', capacity: 10, tier: 'reserved' });
     try {
       // The gateway learns the queue from its informer.
       const id = await eventually('submission to the new queue accepted', async () => {
@@ -281,12 +270,7 @@ describe('translator on the local cluster', () => {
       assert.equal(driver.metadata?.annotations?.[QOS_LEVEL_ANNOTATION], 'shared_cores');
       assert.deepEqual(quantities(driver.spec?.containers[0]?.resources?.requests), { cpu: 1n, memory: 1408n * MI });
     } finally {
-      await kube().custom.deleteClusterCustomObject({
-        group: GROUP,
-        version: VERSION,
-        plural: QUEUE.plural,
-        name: queue,
-      });
+      await deleteQueue();
     }
   });
 

@@ -3,9 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { parseStringPromise } from 'xml2js';
 import { randomBytes } from 'node:crypto';
-import { GROUP, QUEUE, VERSION } from '../../../api/names.ts';
 import type { AppRecord } from '../../../api/yarn.ts';
-import { eventually, kube } from '../harness.ts';
+import { createQueue, eventually } from '../harness.ts';
 import { startGateway, submission, type GatewayFixture } from './fixture.ts';
 
 let gw: GatewayFixture;
@@ -129,17 +128,7 @@ describe('submit', () => {
 
   it("admits into a leaf queue up to its maxApplications, atomically, and records the rest FAILED with the RM's words", async () => {
     const name = `it-max-${randomBytes(3).toString('hex')}`;
-    await kube().custom.createClusterCustomObject({
-      group: GROUP,
-      version: VERSION,
-      plural: QUEUE.plural,
-      body: {
-        apiVersion: `${GROUP}/${VERSION}`,
-        kind: QUEUE.kind,
-        metadata: { name },
-        spec: { parent: 'root', capacity: 1, maxApplications: 3 },
-      },
-    });
+    const deleteQueue = await createQueue(name, { parent: 'root', capacity: 1, maxApplications: 3 });
     try {
       await eventually('the gateway sees the queue', async () =>
         (await request(gw.server).get(`${WS}/scheduler`).expect(200)).text.includes(`"root.${name}"`),
@@ -190,7 +179,7 @@ describe('submit', () => {
       const scheduler = (await request(gw.server).get(`${WS}/scheduler`).expect(200)).text;
       assert.match(scheduler, new RegExp(`"queueName":"${name}"[^]*?"maxApplications":3,"maxApplicationsPerUser":3`));
     } finally {
-      await kube().custom.deleteClusterCustomObject({ group: GROUP, version: VERSION, plural: QUEUE.plural, name });
+      await deleteQueue();
     }
   });
 
