@@ -136,3 +136,13 @@ export function startedPipelines(): (p: SchedulingPipeline) => SchedulingPipelin
     return p;
   };
 }
+
+/** `n` members of `cpu` cores in unit `yarn/<name>`. */
+export const gang = (name: string, n: number, cpu: number, o: Partial<Member> = {}): Member[] =>
+  Array.from({ length: n }, (_, i) => member(`${name}-${i}`, { unit: `yarn/${name}`, role: 'worker', cpu, ...o }));
+
+/** Lets the pipeline run its rounds with the clock where it is (a kick, then idle). */
+export const settle = async (p: SchedulingPipeline): Promise<void> => {
+  p.kick();
+  await p.idle();
+};

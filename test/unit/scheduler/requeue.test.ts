@@ -1,20 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Member } from '../../../scheduler/core/types.ts';
-import type { SchedulingPipeline } from '../../../scheduler/pipeline.ts';
-import { makePipeline, member, nodeFacts, unit, startedPipelines } from '../../builders/pipeline.ts';
+import { gang, makePipeline, member, nodeFacts, settle, startedPipelines, unit } from '../../builders/pipeline.ts';
 
 const start = startedPipelines();
-
-/** `n` members of `cpu` cores in unit `yarn/<name>`. */
-const gang = (name: string, n: number, cpu: number, o: Partial<Member> = {}): Member[] =>
-  Array.from({ length: n }, (_, i) => member(`${name}-${i}`, { unit: `yarn/${name}`, role: 'worker', cpu, ...o }));
-
-/** Lets the pipeline run its rounds with the clock where it is (a kick, then idle). */
-const settle = async (p: SchedulingPipeline): Promise<void> => {
-  p.kick();
-  await p.idle();
-};
 
 describe('requeue: units that do not fit are parked until a cluster event', () => {
   it('parks a gang short of capacity, ignores time passing and unrelated events, returns when room is freed', async () => {
