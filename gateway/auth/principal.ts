@@ -45,6 +45,12 @@ const sign = (secret: Buffer, payload: string): string => createHmac('sha256', s
 
 /** The user of a valid, unexpired cookie token, else undefined. */
 export function verifyToken(config: AuthConfig, token: string, now: number): string | undefined {
+  const verified = checkToken(config, token);
+  return verified && verified.expiry >= now ? verified.user : undefined;
+}
+
+/** The user and expiry of a correctly signed token (expired or not), else undefined. */
+function checkToken(config: AuthConfig, token: string): { user: string; expiry: number } | undefined {
   const at = token.lastIndexOf('&s=');
   if (at < 0) return undefined;
   const payload = token.slice(0, at);
@@ -53,8 +59,8 @@ export function verifyToken(config: AuthConfig, token: string, now: number): str
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
   const fields = new URLSearchParams(payload);
   const expiry = Number(fields.get('e'));
-  if (!Number.isFinite(expiry) || expiry < now) return undefined;
-  return fields.get('u') ?? undefined;
+  const user = fields.get('u');
+  return Number.isFinite(expiry) && user ? { user, expiry } : undefined;
 }
 
 function cookieToken(header: string | undefined): string | undefined {
@@ -98,15 +104,15 @@ export class TokenCache {
   }
 
   verify(token: string, now: number): string | undefined {
-    const hit = this.verified.get(token);
-    if (hit) return hit.expiry >= now ? hit.user : undefined;
-    const user = verifyToken(this.config, token, now);
-    if (user === undefined) return undefined;
-    const expiry = Number(new URLSearchParams(token.slice(0, token.lastIndexOf('&s='))).get('e'));
-    // Bounded: a flood of distinct valid cookies only ever costs the HMACs it would have cost anyway.
-    if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
-    this.verified.set(token, { user, expiry });
-    return user;
+    let hit = this.verified.get(token);
+    if (!hit) {
+      hit = checkToken(this.config, token);
+      if (!hit) return undefined;
+      // Bounded: a flood of distinct valid cookies only ever costs the HMACs it would have cost anyway.
+      if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
+      this.verified.set(token, hit);
+    }
+    return hit.expiry >= now ? hit.user : undefined;
   }
 }
 
