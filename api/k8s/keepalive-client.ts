@@ -30,6 +30,17 @@ export interface KeepAliveResponse<T = unknown> {
 export interface KeepAliveRequestOptions {
   /** Accept header, e.g. `application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1`. */
   accept?: string;
+  /**
+   * Decodes a 200 answer of the content type it is given as the body streams in (e.g. a protobuf list), or returns
+   * undefined to have it read as usual. What its `end()` returns becomes the response body.
+   */
+  decoder?: (contentType: string) => BodyDecoder<unknown> | undefined;
+}
+
+/** A response body decoded as it arrives: fed every chunk, then asked for the result. */
+export interface BodyDecoder<T> {
+  push(chunk: Buffer): void;
+  end(): T;
 }
 
 /**
@@ -107,9 +118,9 @@ export class KeepAliveClient {
       agent: this.agent,
     };
     try {
-      return await this.send<T>(options, payload);
+      return await this.send<T>(options, payload, extras.decoder);
     } catch (err) {
-      if ((err as { retryable?: boolean }).retryable) return this.send<T>(options, payload);
+      if ((err as { retryable?: boolean }).retryable) return this.send<T>(options, payload, extras.decoder);
       throw err;
     }
   }
@@ -119,9 +130,33 @@ export class KeepAliveClient {
     this.agent.destroy();
   }
 
-  private send<T>(options: RequestOptions, payload: string | undefined): Promise<KeepAliveResponse<T>> {
+  private send<T>(
+    options: RequestOptions,
+    payload: string | undefined,
+    decoderFor?: KeepAliveRequestOptions['decoder'],
+  ): Promise<KeepAliveResponse<T>> {
     return new Promise((resolve, reject) => {
       const req = httpsRequest(options, (res) => {
+        const decoder = res.statusCode === 200 ? decoderFor?.(res.headers['content-type'] ?? '') : undefined;
+        if (decoder) {
+          res.on('data', (c: Buffer) => {
+            try {
+              decoder.push(c);
+            } catch (err) {
+              reject(err instanceof Error ? err : new Error(String(err)));
+              res.destroy();
+            }
+          });
+          res.on('error', reject);
+          res.on('end', () => {
+            try {
+              resolve({ status: 200, body: decoder.end() as T });
+            } catch (err) {
+              reject(err instanceof Error ? err : new Error(String(err)));
+            }
+          });
+          return;
+        }
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
