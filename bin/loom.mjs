@@ -7,9 +7,9 @@ if (process.env.LOOM_NO_BUNDLE === '1') {
   register();
   await import('../cli/main.ts');
 } else {
-  const { BUNDLE, buildBundle, bundleIsFresh } = await import('./loom-bundle.mjs');
-  if (!bundleIsFresh()) await buildBundle();
+  const { buildBundle, freshBundle } = await import('./loom-bundle.mjs');
+  const entry = freshBundle() ?? (await buildBundle());
   // Stack traces name the TypeScript sources, not the bundle's lines.
   process.setSourceMapsEnabled(true);
-  await import(BUNDLE);
+  await import(entry);
 }

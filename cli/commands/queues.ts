@@ -76,9 +76,6 @@ export function registerQueuesCommand(program: Command): void {
     });
 }
 
-/** YAML: one document per Queue (kubectl apply -f takes it); JSON: a v1 List. */
 async function render(queues: readonly Queue[], format: 'yaml' | 'json'): Promise<string> {
-  if (format === 'json') return `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: queues }, null, 2)}\n`;
-  const { stringify } = await import('yaml');
-  return queues.map((q) => stringify(q)).join('---\n');
+  return (await import('../queue-documents.ts')).queueDocuments(queues, format);
 }
