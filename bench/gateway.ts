@@ -287,8 +287,8 @@ async function runServer(name: string, base: string, visibleStates: string): Pro
 }
 
 /**
- * `loom gateway --workers N` as its own process tree (sources through tsx, so the shared bundle cache is not
- * rebuilt), stopped with SIGTERM. The client then never shares a thread with the server, as with the RM's JVM.
+ * `loom gateway --workers N` as its own process tree, started as users start it (`bin/loom.mjs`, its bundle), stopped
+ * with SIGTERM. The client then never shares a thread with the server, as with the RM's JVM.
  */
 async function startGatewayProcess(
   env: ReturnType<typeof localClusterEnv>,
@@ -303,7 +303,7 @@ async function startGatewayProcess(
       // The RM has no operators' UI: compare the REST API alone.
       ...['--log-level', 'warn', '--no-ui', '--workers', String(gatewayWorkers)],
     ],
-    { env: { ...process.env, LOOM_NO_BUNDLE: '1' }, stdio: ['ignore', 'inherit', 'pipe'] },
+    { stdio: ['ignore', 'inherit', 'pipe'] },
   );
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const url = await new Promise<string>((resolve, reject) => {
