@@ -6,6 +6,7 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import type { ProtobufWatch } from './protobuf-watch.ts';
 
 /** What an informer reports: objects added or changed, and objects gone. */
 export interface Handlers<T> {
@@ -19,7 +20,7 @@ export interface RunningInformer {
 }
 
 /**
- * Lists then watches `path`, feeding `handlers`; on any error (the apiserver restarting, a watch that cannot resume)
+ * Lists then watches `path` (with `watch`, in protobuf), feeding `handlers`; on any error (the apiserver restarting, a watch that cannot resume)
  * it waits and starts again with a fresh list, so the cache converges instead of going stale.
  */
 export function inform<T extends KubernetesObject>(
@@ -31,10 +32,13 @@ export function inform<T extends KubernetesObject>(
   log: Logger,
   restartDelayMs = 2_000,
   selectors: { labelSelector?: string; fieldSelector?: string } = {},
+  watch?: ProtobufWatch,
 ): Promise<RunningInformer> {
   // The watch carries the same selectors as `list`, or it would report objects the list never had.
-  // (client-node's makeInformer drops the field selector, so the ListWatch is built directly.)
-  const informer = new ListWatch<T>(path, new Watch(kc), list, false, selectors.labelSelector, selectors.fieldSelector);
+  // (client-node's makeInformer drops the field selector, so the ListWatch is built directly.) A ProtobufWatch
+  // answers ListWatch's one call the way client-node's Watch does; only the class differs.
+  const watcher = watch ? (watch as unknown as Watch) : new Watch(kc);
+  const informer = new ListWatch<T>(path, watcher, list, false, selectors.labelSelector, selectors.fieldSelector);
   let stopped = false;
   informer.on('add', (o) => handlers.upsert(o));
   informer.on('update', (o) => handlers.upsert(o));

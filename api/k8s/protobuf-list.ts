@@ -25,6 +25,12 @@ syntax = "proto2";
 package loom.k8s;
 
 message ListMeta { optional string resourceVersion = 2; optional string continue = 3; }
+message Unknown { optional bytes raw = 2; optional string contentEncoding = 3; }
+message RawExtension { optional bytes raw = 1; }
+message WatchEvent { optional string type = 1; optional RawExtension object = 2; }
+message Status {
+  optional string status = 2; optional string message = 3; optional string reason = 4; optional int32 code = 6;
+}
 message Time { optional int64 seconds = 1; optional int32 nanos = 2; }
 message Quantity { optional string string = 1; }
 message OwnerReference {
@@ -81,6 +87,40 @@ const ITEM = { PodList: type('Pod'), NodeList: type('Node') } as const;
 
 /** The 4 bytes every Kubernetes protobuf body starts with (`k8s\0`), before a runtime.Unknown envelope. */
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
+
+const UNKNOWN = type('Unknown');
+const WATCH_EVENT = type('WatchEvent');
+const STATUS = type('Status');
+
+/**
+ * One object as the apiserver writes it in protobuf (`k8s\0`, then runtime.Unknown with the object in `raw`), as
+ * the plain object its JSON form parses to (see {@link ListDecoder}). `kind` names the list whose items it is, or
+ * `Status` for the object of a watch's ERROR event.
+ */
+export function decodeObject(kind: ProtobufListKind | 'Status', bytes: Uint8Array): unknown {
+  if (bytes.length < 4 || !MAGIC.equals(bytes.subarray(0, 4))) throw new Error('not a Kubernetes protobuf object');
+  const envelope = UNKNOWN.decode(bytes.subarray(4)) as unknown as { raw?: Uint8Array; contentEncoding?: string };
+  if (envelope.contentEncoding) throw new Error(`unsupported content encoding ${envelope.contentEncoding}`);
+  const raw = envelope.raw ?? new Uint8Array();
+  return plain(kind === 'Status' ? STATUS.decode(raw) : ITEM[kind].decode(raw));
+}
+
+/**
+ * A watch event frame (without its length prefix): its type and its object's protobuf bytes. The stream writes the
+ * meta/v1 WatchEvent bare (the apiserver's raw stream serializer: no magic, no envelope); its object is a whole
+ * encoded object, envelope and all.
+ */
+export function decodeWatchEvent(frame: Uint8Array): { type: string; object: Uint8Array } {
+  const enveloped = frame.length >= 4 && MAGIC.equals(frame.subarray(0, 4));
+  const raw = enveloped
+    ? ((UNKNOWN.decode(frame.subarray(4)) as unknown as { raw?: Uint8Array }).raw ?? new Uint8Array())
+    : frame;
+  const event = WATCH_EVENT.decode(raw) as unknown as {
+    type?: string;
+    object?: { raw?: Uint8Array };
+  };
+  return { type: event.type ?? '', object: event.object?.raw ?? new Uint8Array() };
+}
 
 /** The kinds of list {@link ListDecoder} reads. */
 export type ProtobufListKind = keyof typeof ITEM;

@@ -11,6 +11,7 @@ import { GROUP, QUEUE, SCHEDULING_UNIT, VERSION } from '../../api/names.ts';
 import { inform, type Handlers, type RunningInformer } from '../../api/k8s/inform.ts';
 import type { KeepAliveClient } from '../../api/k8s/keepalive-client.ts';
 import { ListDecoder, PROTOBUF, PROTOBUF_OR_JSON, type ProtobufListKind } from '../../api/k8s/protobuf-list.ts';
+import { ProtobufWatch } from '../../api/k8s/protobuf-watch.ts';
 
 export type { Handlers, RunningInformer };
 
@@ -72,7 +73,17 @@ export async function startInformers(
     return first ?? listPods();
   };
   const started = await Promise.all([
-    inform(kc, 'nodes', '/api/v1/nodes', list<V1Node>('/api/v1/nodes', 'NodeList'), h.nodes, log),
+    inform(
+      kc,
+      'nodes',
+      '/api/v1/nodes',
+      list<V1Node>('/api/v1/nodes', 'NodeList'),
+      h.nodes,
+      log,
+      undefined,
+      undefined,
+      new ProtobufWatch(kc, 'NodeList'),
+    ),
     inform(kc, 'queues', queues, list(queues), h.queues, log),
     inform(kc, 'units', units, list(units), h.units, log),
     inform(
@@ -84,7 +95,9 @@ export async function startInformers(
       log,
     ),
   ]);
-  started.push(await inform(kc, 'pods', '/api/v1/pods', pods, h.pods, log));
+  started.push(
+    await inform(kc, 'pods', '/api/v1/pods', pods, h.pods, log, undefined, undefined, new ProtobufWatch(kc, 'PodList')),
+  );
   log.info({ listMs, sinceProcessStartMs: Math.round(performance.now()) }, 'informers synced');
   return started;
 }

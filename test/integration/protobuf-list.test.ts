@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import { Watch, type V1Node, type V1Pod } from '@kubernetes/client-node';
 import { KeepAliveClient } from '../../api/k8s/keepalive-client.ts';
 import { ListDecoder, PROTOBUF, PROTOBUF_OR_JSON, type ProtobufListKind } from '../../api/k8s/protobuf-list.ts';
+import { ProtobufWatch } from '../../api/k8s/protobuf-watch.ts';
 import {
   QOS_LEVEL_ANNOTATION,
   RECLAIMED_MEMORY,
@@ -11,7 +12,7 @@ import {
   UNIT_ROLE_LABEL,
 } from '../../api/names.ts';
 import { nodeFacts, podMember } from '../../scheduler/k8s/convert.ts';
-import { freshNamespace, kube, testPoolNode } from './harness.ts';
+import { eventually, freshNamespace, kube, testPoolNode } from './harness.ts';
 
 /**
  * The scheduler lists pods and nodes as protobuf (api/k8s/protobuf-list.ts, a hand-kept subset of the upstream
@@ -172,5 +173,44 @@ describe('protobuf lists against the real apiserver', () => {
     assert.deepEqual(ours?.reclaimedAllocatable, { milliCpu: 12345, memory: 7 * 1024 ** 3 });
     // Ours, and node.kubernetes.io/unschedulable added by the node controller.
     assert.ok(ours?.taints.some((t) => t.key === 'plain' && t.effect === 'PreferNoSchedule'));
+  });
+
+  it("a protobuf watch reports the same events as client-node's JSON watch", async () => {
+    const { kc, core } = kube();
+    const path = `/api/v1/namespaces/${ns}/pods`;
+    const from = (await core.listNamespacedPod({ namespace: ns })).metadata?.resourceVersion ?? '';
+    type Seen = { type: string; name: string; rv: string; member: unknown };
+    const seen = (into: Seen[]) => (type: string, o: unknown) => {
+      const p = o as V1Pod;
+      if (type === 'BOOKMARK') return;
+      into.push({ type, name: p.metadata?.name ?? '', rv: p.metadata?.resourceVersion ?? '', member: podMember(p) });
+    };
+    const proto: Seen[] = [];
+    const json: Seen[] = [];
+    const ended: unknown[] = [];
+    const a = await new ProtobufWatch(kc, 'PodList').watch(path, { resourceVersion: from }, seen(proto), (e) =>
+      ended.push(e),
+    );
+    const b = await new Watch(kc).watch(path, { resourceVersion: from }, seen(json), () => undefined);
+    try {
+      const body = pods()[0]!;
+      body.metadata = { ...body.metadata, name: 'watched' };
+      await core.createNamespacedPod({ namespace: ns, body });
+      await core.patchNamespacedPod({
+        namespace: ns,
+        name: 'watched',
+        body: [{ op: 'add', path: '/metadata/labels/extra', value: 'yes' }],
+      });
+      await core.deleteNamespacedPod({ namespace: ns, name: 'watched', gracePeriodSeconds: 0 });
+      await eventually('both watches to see the deletion', () =>
+        Promise.resolve([proto, json].every((l) => l.some((e) => e.type === 'DELETED' && e.name === 'watched'))),
+      );
+      assert.ok(proto.length >= 3, `${proto.length} events`);
+      assert.deepEqual(proto, json);
+      assert.deepEqual(ended, [], 'the watch did not end early');
+    } finally {
+      a.abort();
+      b.abort();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import protobuf from 'protobufjs';
-import { ListDecoder } from '../../../api/k8s/protobuf-list.ts';
+import { decodeObject, decodeWatchEvent, ListDecoder } from '../../../api/k8s/protobuf-list.ts';
 
 // Bytes written by hand with the upstream field numbers (k8s.io/api core/v1, apimachinery meta/v1 and runtime), as
 // the apiserver frames a list: `k8s\0`, then runtime.Unknown { typeMeta = 1, raw = 2, contentEncoding = 3,
@@ -124,5 +124,50 @@ describe('ListDecoder (Kubernetes protobuf lists)', () => {
 
   it('refuses an encoding it does not read', () => {
     assert.throws(() => decode(list(['a'], 'gzip'), 64), /unsupported content encoding gzip/);
+  });
+});
+
+describe('protobuf watch events', () => {
+  // As the apiserver streams them: a bare meta/v1 WatchEvent { type = 1, object = 2 { raw = 1 } } per frame, whose
+  // object is a whole encoded object (`k8s\0` + runtime.Unknown).
+  const enveloped = (raw: Uint8Array): Uint8Array =>
+    Buffer.concat([
+      Buffer.from('k8s\0', 'latin1'),
+      W.create()
+        .uint32((2 << 3) | 2)
+        .bytes(raw)
+        .finish(),
+    ]);
+  const frame = (type: string, object: Uint8Array): Uint8Array => {
+    const w = W.create();
+    str(w, 1, type);
+    msg(w, 2, (r) => r.uint32((1 << 3) | 2).bytes(object));
+    return w.finish();
+  };
+
+  it('an ADDED event carries the pod as its JSON form reads', () => {
+    const e = decodeWatchEvent(frame('ADDED', enveloped(pod('a'))));
+    assert.equal(e.type, 'ADDED');
+    assert.deepEqual(decodeObject('PodList', e.object), expected('a'));
+  });
+
+  it('an ERROR event carries a Status whose code ListWatch reads (410: list again)', () => {
+    const status = W.create();
+    str(status, 2, 'Failure');
+    str(status, 3, 'too old resource version: 1 (342)');
+    str(status, 4, 'Expired');
+    status.uint32(6 << 3).int32(410);
+    const e = decodeWatchEvent(frame('ERROR', enveloped(status.finish())));
+    assert.equal(e.type, 'ERROR');
+    assert.deepEqual(decodeObject('Status', e.object), {
+      status: 'Failure',
+      message: 'too old resource version: 1 (342)',
+      reason: 'Expired',
+      code: 410,
+    });
+  });
+
+  it('refuses an object that is not enveloped', () => {
+    assert.throws(() => decodeObject('PodList', pod('a')), /not a Kubernetes protobuf object/);
   });
 });
