@@ -102,6 +102,13 @@ export async function freshNamespace(prefix: string): Promise<string> {
   return name;
 }
 
+/** Deletes a test's namespace and the nodes it made (a node already gone is fine). */
+export async function deleteNamespaceAndNodes(ns: string, nodes: readonly string[]): Promise<void> {
+  const { core } = kube();
+  await core.deleteNamespace({ name: ns });
+  for (const name of nodes) await core.deleteNode({ name }).catch(() => undefined);
+}
+
 /** Polls `check` until it returns a truthy value (which is returned) or the timeout passes. */
 export async function eventually<T>(
   what: string,

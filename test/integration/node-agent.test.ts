@@ -9,7 +9,15 @@ import {
   SIM_USAGE_ANNOTATIONS,
 } from '../../api/names.ts';
 import type { RunningNodeAgent } from '../../node-agent/main.ts';
-import { eventually, freshNamespace, kube, kubectl, startTestNodeAgent, testPoolNode } from './harness.ts';
+import {
+  deleteNamespaceAndNodes,
+  eventually,
+  freshNamespace,
+  kube,
+  kubectl,
+  startTestNodeAgent,
+  testPoolNode,
+} from './harness.ts';
 
 /**
  * The node agent against the real apiserver, in fleet mode over its own two tainted kwok nodes (16 cpu, 64Gi), with
@@ -87,11 +95,7 @@ before(async () => {
 
 after(async () => {
   await agent?.close();
-  await kube().core.deleteNamespace({ name: ns });
-  for (const name of nodeNames)
-    await kube()
-      .core.deleteNode({ name })
-      .catch(() => undefined);
+  await deleteNamespaceAndNodes(ns, nodeNames);
 });
 
 describe('node agent (fleet mode, simulated usage)', () => {

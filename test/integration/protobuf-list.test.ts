@@ -12,7 +12,7 @@ import {
   UNIT_ROLE_LABEL,
 } from '../../api/names.ts';
 import { nodeFacts, podMember } from '../../scheduler/k8s/convert.ts';
-import { eventually, freshNamespace, kube, testPoolNode } from './harness.ts';
+import { deleteNamespaceAndNodes, eventually, freshNamespace, kube, testPoolNode } from './harness.ts';
 
 /**
  * The scheduler lists pods and nodes as protobuf (api/k8s/protobuf-list.ts, a hand-kept subset of the upstream
@@ -119,11 +119,7 @@ before(async () => {
 
 after(async () => {
   client?.close();
-  await kube().core.deleteNamespace({ name: ns });
-  for (const name of nodeName)
-    await kube()
-      .core.deleteNode({ name })
-      .catch(() => undefined);
+  await deleteNamespaceAndNodes(ns, nodeName);
 });
 
 describe('protobuf lists against the real apiserver', () => {

@@ -16,6 +16,7 @@ import {
 } from '../../api/names.ts';
 import {
   createQueue,
+  deleteNamespaceAndNodes,
   eventually,
   freshNamespace,
   kube,
@@ -61,11 +62,7 @@ before(async () => {
 after(async () => {
   agent?.stop();
   await scheduler?.close();
-  await kube().core.deleteNamespace({ name: ns });
-  for (const name of nodeNames)
-    await kube()
-      .core.deleteNode({ name })
-      .catch(() => undefined);
+  await deleteNamespaceAndNodes(ns, nodeNames);
   await deleteQueue?.().catch(() => undefined);
 });
 
