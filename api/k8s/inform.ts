@@ -19,9 +19,20 @@ export interface RunningInformer {
   stop(): Promise<void>;
 }
 
+/** Optional settings of {@link inform}. */
+export interface InformOptions {
+  /** Wait before starting again after an error. @defaultValue 2_000 */
+  restartDelayMs?: number;
+  /** The selectors `list` uses, which the watch must use too. */
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** Watch in protobuf (built-in types only) instead of client-node's JSON watch. */
+  watch?: ProtobufWatch;
+}
+
 /**
- * Lists then watches `path` (with `watch`, in protobuf), feeding `handlers`; on any error (the apiserver restarting, a watch that cannot resume)
- * it waits and starts again with a fresh list, so the cache converges instead of going stale.
+ * Lists then watches `path`, feeding `handlers`; on any error (the apiserver restarting, a watch that cannot
+ * resume) it waits and starts again with a fresh list, so the cache converges instead of going stale.
  */
 export function inform<T extends KubernetesObject>(
   kc: KubeConfig,
@@ -30,15 +41,13 @@ export function inform<T extends KubernetesObject>(
   list: () => Promise<KubernetesListObject<T>>,
   handlers: Handlers<T>,
   log: Logger,
-  restartDelayMs = 2_000,
-  selectors: { labelSelector?: string; fieldSelector?: string } = {},
-  watch?: ProtobufWatch,
+  { restartDelayMs = 2_000, labelSelector, fieldSelector, watch }: InformOptions = {},
 ): Promise<RunningInformer> {
   // The watch carries the same selectors as `list`, or it would report objects the list never had.
   // (client-node's makeInformer drops the field selector, so the ListWatch is built directly.) A ProtobufWatch
   // answers ListWatch's one call the way client-node's Watch does; only the class differs.
   const watcher = watch ? (watch as unknown as Watch) : new Watch(kc);
-  const informer = new ListWatch<T>(path, watcher, list, false, selectors.labelSelector, selectors.fieldSelector);
+  const informer = new ListWatch<T>(path, watcher, list, false, labelSelector, fieldSelector);
   let stopped = false;
   informer.on('add', (o) => handlers.upsert(o));
   informer.on('update', (o) => handlers.upsert(o));

@@ -89,7 +89,6 @@ export class KubeUiClusterSource implements UiClusterSource {
           remove: (p) => (this.podsByKey.delete(key(p)), changed()),
         },
         log,
-        2_000,
         { fieldSelector: bound },
       ),
     ];

@@ -120,7 +120,6 @@ export class ClusterView {
           remove: (n) => this.nodes.delete(n.metadata?.name ?? ''),
         },
         log,
-        2_000,
         nodeSel,
       ),
     );
@@ -132,7 +131,6 @@ export class ClusterView {
         list<V1Pod>('/api/v1/pods', q(podSel)),
         { upsert: (p) => this.upsertPod(p), remove: (p) => this.removePod(p.metadata?.uid ?? '') },
         log,
-        2_000,
         podSel,
       ),
     );

@@ -73,17 +73,9 @@ export async function startInformers(
     return first ?? listPods();
   };
   const started = await Promise.all([
-    inform(
-      kc,
-      'nodes',
-      '/api/v1/nodes',
-      list<V1Node>('/api/v1/nodes', 'NodeList'),
-      h.nodes,
-      log,
-      undefined,
-      undefined,
-      new ProtobufWatch(kc, 'NodeList'),
-    ),
+    inform(kc, 'nodes', '/api/v1/nodes', list<V1Node>('/api/v1/nodes', 'NodeList'), h.nodes, log, {
+      watch: new ProtobufWatch(kc, 'NodeList'),
+    }),
     inform(kc, 'queues', queues, list(queues), h.queues, log),
     inform(kc, 'units', units, list(units), h.units, log),
     inform(
@@ -96,7 +88,7 @@ export async function startInformers(
     ),
   ]);
   started.push(
-    await inform(kc, 'pods', '/api/v1/pods', pods, h.pods, log, undefined, undefined, new ProtobufWatch(kc, 'PodList')),
+    await inform(kc, 'pods', '/api/v1/pods', pods, h.pods, log, { watch: new ProtobufWatch(kc, 'PodList') }),
   );
   log.info({ listMs, sinceProcessStartMs: Math.round(performance.now()) }, 'informers synced');
   return started;

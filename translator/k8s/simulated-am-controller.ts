@@ -101,7 +101,6 @@ export async function runSimulatedAm(
     },
     { upsert: (p) => touch(p, false), remove: (p) => touch(p, true) },
     log,
-    2_000,
     selector,
   );
   log.info({ namespace: o.namespace }, 'simulated application master running');
