@@ -98,11 +98,18 @@ const STATUS = type('Status');
  * `Status` for the object of a watch's ERROR event.
  */
 export function decodeObject(kind: ProtobufListKind | 'Status', bytes: Uint8Array): unknown {
-  if (bytes.length < 4 || !MAGIC.equals(bytes.subarray(0, 4))) throw new Error('not a Kubernetes protobuf object');
+  if (!enveloped(bytes)) throw new Error('not a Kubernetes protobuf object');
+  const raw = unwrap(bytes);
+  return plain(kind === 'Status' ? STATUS.decode(raw) : ITEM[kind].decode(raw));
+}
+
+const enveloped = (bytes: Uint8Array): boolean => bytes.length >= 4 && MAGIC.equals(bytes.subarray(0, 4));
+
+/** The `raw` of the runtime.Unknown after the magic of an enveloped object. */
+function unwrap(bytes: Uint8Array): Uint8Array {
   const envelope = UNKNOWN.decode(bytes.subarray(4)) as unknown as { raw?: Uint8Array; contentEncoding?: string };
   if (envelope.contentEncoding) throw new Error(`unsupported content encoding ${envelope.contentEncoding}`);
-  const raw = envelope.raw ?? new Uint8Array();
-  return plain(kind === 'Status' ? STATUS.decode(raw) : ITEM[kind].decode(raw));
+  return envelope.raw ?? new Uint8Array();
 }
 
 /**
@@ -111,11 +118,7 @@ export function decodeObject(kind: ProtobufListKind | 'Status', bytes: Uint8Arra
  * encoded object, envelope and all.
  */
 export function decodeWatchEvent(frame: Uint8Array): { type: string; object: Uint8Array } {
-  const enveloped = frame.length >= 4 && MAGIC.equals(frame.subarray(0, 4));
-  const raw = enveloped
-    ? ((UNKNOWN.decode(frame.subarray(4)) as unknown as { raw?: Uint8Array }).raw ?? new Uint8Array())
-    : frame;
-  const event = WATCH_EVENT.decode(raw) as unknown as {
+  const event = WATCH_EVENT.decode(enveloped(frame) ? unwrap(frame) : frame) as unknown as {
     type?: string;
     object?: { raw?: Uint8Array };
   };
